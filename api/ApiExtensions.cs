@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Taskee.Api.ApiKeys;
+using Taskee.Api.Audit;
+using Taskee.Api.Auth;
+using Taskee.Api.Flags;
+using Taskee.Api.Infrastructure;
+using Taskee.Api.Organisations;
+using Taskee.Api.Plans;
+
+namespace Taskee.Api;
+
+public static class ApiExtensions
+{
+    /// <summary>Services of the HTTP API: JSON rules, problem details, authentication, authorization, OpenAPI, health.</summary>
+    public static IServiceCollection AddTaskeeApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            // Strict input: a number sent as a string, or a field we do not know (a typo), is a 400, not a silent default.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+
+        services.AddSingleton<ApiKeyCache>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
+
+        services.AddSingleton<StartupGate>();
+        services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
+        services.AddHostedService<IdempotencyPurgeService>();
+
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Taskee control plane";
+            document.Info.Description = "Organisations, plans, flags, entitlements, audit log and API keys. Authenticate with 'Authorization: Bearer tk_...'.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>The request pipeline, in order: ids, errors, size limit, start-up gate, auth, idempotency.</summary>
+    public static WebApplication UseTaskeeApi(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<BodySizeLimitMiddleware>();
+        app.UseMiddleware<StartupGateMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMiddleware<IdempotencyMiddleware>();
+        return app;
+    }
+
+    public static WebApplication MapTaskeeApi(this WebApplication app)
+    {
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
+        app.MapOpenApiPage();
+
+        app.MapOrganisationEndpoints();
+        app.MapPlanEndpoints();
+        app.MapFlagEndpoints();
+        app.MapAuditEndpoints();
+        app.MapApiKeyEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Auth;
+using Taskee.Api.Infrastructure;
+using Taskee.Grains;
+using Taskee.Grains.Audit;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Api.Audit;
+
+public sealed record AuditEventResponse(
+    string Id, string OrgId, long Seq, string At, AuditActor Actor, string Action, string Target,
+    JsonElement? Before, JsonElement? After, string? RequestId, string? Ip, string PrevHash, string Hash)
+{
+    public static AuditEventResponse From(AuditEvent e) => new(e.Id, e.OrgId, e.Seq, e.At, e.Actor, e.Action, e.Target,
+        Parse(e.Before), Parse(e.After), e.RequestId, e.Ip, e.PrevHash, e.Hash);
+
+    private static JsonElement? Parse(string? json) => json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+}
+
+/// <summary>A page of events; pass <see cref="Next"/> as <c>after</c> to continue. Next is null at the end.</summary>
+public sealed record AuditPage(IReadOnlyList<AuditEventResponse> Items, string? Next);
+
+public static class AuditEndpoints
+{
+    public const int MaxPageSize = 1000;
+    private const int ExportPageSize = 500;
+
+    public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
+    {
+        var org = app.MapGroup("/v1/organisations/{orgId}/audit").WithTags("Audit");
+        org.MapGet("/", ListAsync).RequireAuthorization(Permissions.AuditRead).WithName("ListAuditEvents");
+        org.MapGet("/export", ExportAsync).RequireAuthorization(Permissions.AuditExport).WithName("ExportAuditEvents");
+
+        app.MapGet("/v1/audit", ListPlatformAsync).RequireAuthorization(Permissions.PlatformAuditRead)
+            .WithTags("Audit").WithName("ListPlatformAuditEvents");
+    }
+
+    public static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
+        string orgId, IAuditStore audit, GrainDirectory grains, CancellationToken ct, string? after = null, int limit = 100)
+    {
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        return await PageAsync(orgId, audit, after, limit, ct);
+    }
+
+    public static Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListPlatformAsync(
+        IAuditStore audit, CancellationToken ct, string? after = null, int limit = 100) =>
+        PageAsync(AuditEvent.PlatformChain, audit, after, limit, ct);
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> PageAsync(
+        string chain, IAuditStore audit, string? after, int limit, CancellationToken ct)
+    {
+        if (limit is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
+        long afterSeq = 0;
+        if (after is not null && (!long.TryParse(after, out afterSeq) || afterSeq < 0))
+            return Problems.Validation("after", "after must be a cursor from an earlier page's 'next'.");
+
+        var events = await audit.ReadAsync(chain, afterSeq, limit, ct: ct);
+        var next = events.Count == limit ? events[^1].Seq.ToString() : null;
+        return TypedResults.Ok(new AuditPage(events.Select(AuditEventResponse.From).ToList(), next));
+    }
+
+    /// <summary>Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole.</summary>
+    public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
+        string orgId, IAuditStore audit, GrainDirectory grains, HttpContext http, CancellationToken ct,
+        string format = "ndjson", DateTimeOffset? from = null, DateTimeOffset? to = null)
+    {
+        if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");
+        if (from is not null && to is not null && from >= to) return Problems.Validation("to", "to must be later than from.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+
+        var caller = http.Caller();
+        var entitlements = await grain.GetEntitlementsAsync();
+        if (!caller.IsPlatform && entitlements.Features.GetValueOrDefault(Features.AuditExport) is not { Enabled: true })
+            return Problems.Forbidden($"Audit export needs the feature '{Features.AuditExport}' (Enterprise plan); the audit API (GET .../audit) is available.");
+
+        http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
+        http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{orgId}.{format}\"";
+
+        var body = http.Response.Body;
+        if (format == "csv") await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Header + "\n"), ct);
+
+        long afterSeq = 0;
+        while (true)
+        {
+            var page = await audit.ReadAsync(orgId, afterSeq, ExportPageSize, from, to, ct);
+            foreach (var e in page)
+            {
+                if (format == "csv")
+                {
+                    await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Row(e) + "\n"), ct);
+                }
+                else
+                {
+                    using var buffer = new MemoryStream();
+                    using (var writer = new Utf8JsonWriter(buffer)) AuditHash.WriteExport(writer, e);
+                    buffer.WriteByte((byte)'\n');
+                    await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
+                }
+            }
+            await body.FlushAsync(ct);
+            if (page.Count < ExportPageSize) break;
+            afterSeq = page[^1].Seq;
+        }
+        return TypedResults.Empty;
+    }
+}

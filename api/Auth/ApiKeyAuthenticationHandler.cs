@@ -1,0 +1,37 @@
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Taskee.Api.Auth;
+
+/// <summary>Authenticates <c>Authorization: Bearer tk_...</c>. Other bearer tokens are left to other schemes.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyCache keys,
+    TimeProvider clock)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith(ApiKeyToken.Prefix, StringComparison.Ordinal)) return AuthenticateResult.NoResult();
+
+        if (!ApiKeyToken.TryParse(token, out var parts)) return AuthenticateResult.Fail("The API key is malformed.");
+
+        var record = await keys.FindAsync(parts.Id, Context.RequestAborted);
+        if (record is null || !ApiKeyToken.SecretMatches(parts.Secret, record.SecretHash))
+            return AuthenticateResult.Fail("The API key is not valid.");
+        if (record.RevokedAt is not null) return AuthenticateResult.Fail("The API key was revoked.");
+        if (record.ExpiresAt is { } expires && expires <= clock.GetUtcNow()) return AuthenticateResult.Fail("The API key has expired.");
+
+        var caller = new Caller(record.Id, record.OrgId, record.Scopes);
+        return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
+    }
+}

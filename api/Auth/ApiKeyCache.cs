@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Api.Auth;
+
+/// <summary>
+/// Keeps key records for a short time so the product API does not read the database per request.
+/// A revocation on this node drops the entry at once; other nodes see it within <see cref="Lifetime"/>.
+/// </summary>
+public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+
+    private readonly ConcurrentDictionary<string, (ApiKeyRecord? Record, DateTimeOffset Until)> _entries = new(StringComparer.Ordinal);
+
+    public async ValueTask<ApiKeyRecord?> FindAsync(string keyId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_entries.TryGetValue(keyId, out var entry) && entry.Until > now) return entry.Record;
+
+        var record = await store.FindAsync(keyId, ct);
+        // Unknown ids are cached too, so guessing ids cannot hammer the database; bounded by a sweep.
+        if (_entries.Count > 100_000) _entries.Clear();
+        _entries[keyId] = (record, now + Lifetime);
+        return record;
+    }
+
+    public void Invalidate(string keyId) => _entries.TryRemove(keyId, out _);
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace Taskee.Api.Infrastructure;
+
+/// <summary>
+/// Refuses request bodies over <see cref="ApiOptions.MaxRequestBodyBytes"/> with 413, whether the size is
+/// announced (Content-Length) or only discovered while reading (chunked). Works the same under any server.
+/// </summary>
+public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var limit = options.Value.MaxRequestBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
+                $"The request body is {context.Request.ContentLength} bytes; the limit is {limit} bytes. Split the request.");
+            return;
+        }
+
+        if (context.Request.ContentLength is null && context.Request.Body.CanRead)
+            context.Request.Body = new LengthLimitedStream(context.Request.Body, limit);
+
+        await next(context);
+    }
+
+    private sealed class LengthLimitedStream(Stream inner, long limit) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
+            Count(await inner.ReadAsync(buffer, ct));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+        private int Count(int read)
+        {
+            _read += read;
+            if (_read > limit)
+                throw new BadHttpRequestException($"The request body exceeds the limit of {limit} bytes. Split the request.", StatusCodes.Status413PayloadTooLarge);
+            return read;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}

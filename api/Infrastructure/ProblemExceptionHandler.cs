@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Taskee.Api.Infrastructure;
+
+/// <summary>
+/// Turns a client's malformed request (bad JSON, wrong types, a body too large) into a 4xx problem that
+/// says what to fix. Anything else is a fault of ours: logged, and answered 500 without internals.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        if (exception is BadHttpRequestException bad)
+        {
+            await Problems.Write(context, bad.StatusCode, TitleFor(bad.StatusCode), Describe(bad));
+            return true;
+        }
+
+        if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away; nobody is left to answer
+        }
+
+        LogUnhandled(exception, context.Request.Method, context.Request.Path);
+        await Problems.Write(context, StatusCodes.Status500InternalServerError, "Internal Server Error",
+            $"The control plane failed to handle this request. Retry later; if it persists, report request id {context.TraceIdentifier}.");
+        return true;
+    }
+
+    private static string TitleFor(int status) => status switch
+    {
+        StatusCodes.Status413PayloadTooLarge => "Payload Too Large",
+        StatusCodes.Status415UnsupportedMediaType => "Unsupported Media Type",
+        _ => "Bad Request",
+    };
+
+    private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
+    {
+        JsonException json => $"The request body is not valid for this endpoint: {json.Message}",
+        _ => bad.Message,
+    };
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private partial void LogUnhandled(Exception exception, string method, string path);
+}

@@ -1,0 +1,156 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Auth;
+using Taskee.Api.Infrastructure;
+using Taskee.Grains;
+using Taskee.Grains.Catalog;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Api.Organisations;
+
+/// <summary>The admin API of organisations: create, list, read, update, limit and feature overrides, entitlements.</summary>
+public static class OrganisationEndpoints
+{
+    public const int MaxPageSize = 200;
+
+    public static void MapOrganisationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/organisations").WithTags("Organisations");
+
+        group.MapPost("/", CreateAsync).RequireAuthorization(Permissions.OrgsCreate)
+            .Validates<CreateOrganisationRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("CreateOrganisation");
+        group.MapGet("/", ListAsync).RequireAuthorization(Permissions.OrgsList).WithName("ListOrganisations");
+        group.MapGet("/{orgId}", GetAsync).RequireAuthorization(Permissions.OrgRead).WithName("GetOrganisation");
+        group.MapPatch("/{orgId}", PatchAsync).RequireAuthorization(Permissions.OrgWrite)
+            .Validates<PatchOrganisationRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("UpdateOrganisation");
+
+        group.MapPut("/{orgId}/limits/{metric}", SetLimitAsync).RequireAuthorization(Permissions.LimitsWrite)
+            .Validates<SetLimitRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("SetLimitOverride");
+        group.MapDelete("/{orgId}/limits/{metric}", ResetLimitAsync).RequireAuthorization(Permissions.LimitsWrite)
+            .WithMetadata(new IdempotentMutationAttribute()).WithName("ResetLimitOverride");
+        group.MapPut("/{orgId}/features/{feature}", SetFeatureAsync).RequireAuthorization(Permissions.FeaturesWrite)
+            .Validates<SetFeatureRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("SetFeatureOverride");
+        group.MapDelete("/{orgId}/features/{feature}", ResetFeatureAsync).RequireAuthorization(Permissions.FeaturesWrite)
+            .WithMetadata(new IdempotentMutationAttribute()).WithName("ResetFeatureOverride");
+
+        group.MapGet("/{orgId}/entitlements", GetEntitlementsAsync).RequireAuthorization(Permissions.EntitlementsRead).WithName("GetEntitlements");
+    }
+
+    public static async Task<Results<Created<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateOrganisationRequest request, IOrganisationStore store, CatalogCache catalog, HttpContext http, CancellationToken ct)
+    {
+        if (!catalog.Current.Plans.ContainsKey(request.Plan!)) return UnknownPlan(request.Plan!, catalog);
+
+        var result = await store.CreateAsync(OrganisationChanges.New(request), OrganisationChanges.Created, http.ChangeContext(), ct);
+        if (result.Status == WriteStatus.Conflict) return Problems.Conflict($"Organisation '{request.Id}' already exists; choose another id.");
+
+        var created = result.Value!;
+        ETags.Set(http, ETags.Format(created.Version));
+        return TypedResults.Created($"/v1/organisations/{created.Id}", OrganisationResponse.From(created));
+    }
+
+    public static async Task<Results<Ok<OrganisationPage>, ValidationProblem>> ListAsync(
+        IOrganisationStore store, CancellationToken ct, string? after = null, int limit = 50)
+    {
+        if (limit is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
+        var page = await store.ListAsync(after, limit, ct);
+        var next = page.Count == limit ? page[^1].Id : null;
+        return TypedResults.Ok(new OrganisationPage(page.Select(OrganisationResponse.From).ToList(), next));
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ProblemHttpResult>> GetAsync(
+        string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return OrganisationNotFound(orgId);
+        var organisation = await grain.GetOrganisationAsync();
+        ETags.Set(http, ETags.Format(organisation.Version));
+        return TypedResults.Ok(OrganisationResponse.From(organisation));
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
+        string orgId, PatchOrganisationRequest patch, IOrganisationStore store, CatalogCache catalog, GrainDirectory grains,
+        HttpContext http, CancellationToken ct)
+    {
+        if (patch.ChangesCommercialTerms && !http.Caller().Has(Permissions.OrgPlanWrite))
+            return Problems.Forbidden("Changing plan, status or billingAnchor needs a platform key; an organisation's key may change its name.");
+        if (patch.Plan is not null && !catalog.Current.Plans.ContainsKey(patch.Plan)) return UnknownPlan(patch.Plan, catalog);
+        if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
+            return Problems.Validation("If-Match", "If-Match must be an ETag from an earlier response, like \"3\".");
+
+        return await UpdateAsync(orgId, expectedVersion, o => OrganisationChanges.Patch(o, patch), store, grains, http, ct);
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> SetLimitAsync(
+        string orgId, string metric, SetLimitRequest request, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (!Metrics.IsKnown(metric)) return UnknownMetric(metric);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, request.Limit), store, grains, http, ct);
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> ResetLimitAsync(
+        string orgId, string metric, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (!Metrics.IsKnown(metric)) return UnknownMetric(metric);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, null), store, grains, http, ct);
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> SetFeatureAsync(
+        string orgId, string feature, SetFeatureRequest request, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (!Features.IsValidKey(feature)) return InvalidFeature(feature);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, request.Enabled), store, grains, http, ct);
+    }
+
+    public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> ResetFeatureAsync(
+        string orgId, string feature, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (!Features.IsValidKey(feature)) return InvalidFeature(feature);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, null), store, grains, http, ct);
+    }
+
+    public static async Task<Results<Ok<EntitlementsResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetEntitlementsAsync(
+        string orgId, GrainDirectory grains, CatalogCache catalog, HttpContext http, CancellationToken ct)
+    {
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return OrganisationNotFound(orgId);
+        var entitlements = await grain.GetEntitlementsAsync();
+        var etag = ETags.Format($"{entitlements.Version}-{catalog.Current.Version}");
+        ETags.Set(http, etag);
+        if (ETags.NoneMatchHits(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(new EntitlementsResponse(
+            entitlements.OrgId, entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, entitlements.Version));
+    }
+
+    /// <summary>Writes a change (organisation row, version, audit event: one transaction), then updates this node's grain.</summary>
+    private static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string orgId, long? expectedVersion, Func<Organisation, OrganisationChange?> change,
+        IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        var result = await store.UpdateAsync(orgId, expectedVersion, change, http.ChangeContext(), ct);
+        switch (result.Status)
+        {
+            case WriteStatus.NotFound:
+                return OrganisationNotFound(orgId);
+            case WriteStatus.VersionMismatch:
+                return Problems.PreconditionFailed(result.Value!.Version);
+        }
+
+        var organisation = result.Value!;
+        await grains.OnChangedAsync(organisation);
+        ETags.Set(http, ETags.Format(organisation.Version));
+        return TypedResults.Ok(OrganisationResponse.From(organisation));
+    }
+
+    public static ProblemHttpResult OrganisationNotFound(string orgId) => Problems.NotFound($"Organisation '{orgId}' was not found.");
+
+    private static ValidationProblem UnknownPlan(string plan, CatalogCache catalog) =>
+        Problems.Validation("plan", $"Unknown plan '{plan}'; use one of: {string.Join(", ", catalog.Current.Plans.Keys.Order())}.");
+
+    private static ValidationProblem UnknownMetric(string metric) =>
+        Problems.Validation("metric", $"Unknown metric '{metric}'; use one of: {string.Join(", ", Metrics.All)}.");
+
+    private static ValidationProblem InvalidFeature(string feature) =>
+        Problems.Validation("feature", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.', starting with a letter.");
+}

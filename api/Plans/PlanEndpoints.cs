@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Auth;
+using Taskee.Api.Infrastructure;
+using Taskee.Grains.Catalog;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Api.Plans;
+
+public sealed record PlanResponse(string Id, string Name, bool Custom, IReadOnlyDictionary<string, long> Limits, IReadOnlyList<string> Features, long Version)
+{
+    public static PlanResponse From(Plan p) => new(p.Id, p.Name, p.Custom, p.Limits, p.Features.ToList(), p.Version);
+}
+
+public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
+
+/// <summary>Creates or replaces a plan. Every metric needs a limit, so a typo cannot silently mean zero.</summary>
+public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features) : IValidatable
+{
+    public void Validate(ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200) errors.Add("name", "name is required: 1 to 200 characters.");
+        if (Limits is null) errors.Add("limits", $"limits is required: a limit for each of {string.Join(", ", Metrics.All)}.");
+        else
+        {
+            foreach (var (metric, limit) in Limits)
+            {
+                if (!Metrics.IsKnown(metric)) errors.Add($"limits.{metric}", $"Unknown metric '{metric}'; use one of: {string.Join(", ", Metrics.All)}.");
+                else if (limit is < 0 or > Metrics.MaxLimit) errors.Add($"limits.{metric}", $"A limit must be between 0 and {Metrics.MaxLimit}.");
+            }
+            foreach (var missing in Metrics.All.Where(m => !Limits.ContainsKey(m)))
+                errors.Add($"limits.{missing}", $"A limit for '{missing}' is required.");
+        }
+        if (Features is null) errors.Add("features", "features is required: a list of feature keys (may be empty).");
+        else
+        {
+            foreach (var feature in Features.Where(f => !IsFeatureKey(f)))
+                errors.Add("features", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.'.");
+        }
+    }
+
+    private static bool IsFeatureKey(string? feature) => feature is not null && Grains.Interfaces.Features.IsValidKey(feature);
+}
+
+public static class PlanEndpoints
+{
+    /// <summary>The public plans; any other id is a custom (enterprise deal) plan.</summary>
+    private static readonly ImmutableHashSet<string> PublicPlans = ["starter", "pro", "enterprise"];
+
+    public static void MapPlanEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/plans").WithTags("Plans");
+        group.MapGet("/", List).RequireAuthorization(Permissions.PlansRead).WithName("ListPlans");
+        group.MapPut("/{planId}", PutAsync).RequireAuthorization(Permissions.PlansWrite)
+            .Validates<PutPlanRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("PutPlan");
+    }
+
+    public static Ok<PlanList> List(CatalogCache catalog) =>
+        TypedResults.Ok(new PlanList(catalog.Current.Plans.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(PlanResponse.From).ToList()));
+
+    public static async Task<Results<Ok<PlanResponse>, Created<PlanResponse>, ValidationProblem>> PutAsync(
+        string planId, PutPlanRequest request, ICatalogStore store, CatalogCache catalog, HttpContext http, CancellationToken ct)
+    {
+        if (!OrganisationId.IsValid(planId))
+            return Problems.Validation("planId", "planId must be a slug: 3 to 63 characters of a-z, 0-9 and '-'.");
+
+        var plan = new Plan(planId, request.Name!, !PublicPlans.Contains(planId),
+            request.Limits!.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            request.Features!.ToImmutableSortedSet(StringComparer.Ordinal), Version: 0);
+
+        var result = await store.UpsertPlanAsync(plan, Describe, http.ChangeContext(), ct);
+        await catalog.ReloadAsync(ct);
+
+        var stored = result.Value!;
+        ETags.Set(http, ETags.Format(stored.Version));
+        return stored.Version == 1 && result.Status == WriteStatus.Done
+            ? TypedResults.Created($"/v1/plans/{planId}", PlanResponse.From(stored))
+            : TypedResults.Ok(PlanResponse.From(stored));
+    }
+
+    private static AuditRecord? Describe(Plan? before, Plan after)
+    {
+        if (before is not null && Json(before with { Version = after.Version }) == Json(after)) return null;
+        return new AuditRecord(before is null ? "plan.created" : "plan.updated", $"plans/{after.Id}",
+            before is null ? null : Json(before), Json(after));
+    }
+
+    private static string Json(Plan plan) => JsonSerializer.Serialize(PlanResponse.From(plan), AuditJsonOptions.Options);
+}

@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+
+namespace Taskee.Grains.Interfaces;
+
+/// <summary>Why a feature is on or off for an organisation. Names are part of the public API.</summary>
+public static class FeatureReason
+{
+    public const string Plan = "plan";
+    public const string NotInPlan = "not_in_plan";
+    public const string Override = "override";
+    public const string KillSwitch = "kill_switch";
+    public const string DenyList = "deny_list";
+    public const string AllowList = "allow_list";
+    public const string PlanNotTargeted = "plan_not_targeted";
+    public const string FlagRollout = "flag_rollout";
+    public const string FlagRolloutExcluded = "flag_rollout_excluded";
+}
+
+/// <summary>Where an effective limit comes from.</summary>
+public static class LimitSource
+{
+    public const string Plan = "plan";
+    public const string Override = "override";
+}
+
+public sealed record FeatureEntitlement(bool Enabled, string Reason);
+
+public sealed record LimitEntitlement(long Limit, string Source);
+
+/// <summary>What an organisation may do right now: its effective limits and features.</summary>
+public sealed record Entitlements(
+    string OrgId,
+    string PlanId,
+    string Status,
+    ImmutableSortedDictionary<string, LimitEntitlement> Limits,
+    ImmutableSortedDictionary<string, FeatureEntitlement> Features,
+    long Version);

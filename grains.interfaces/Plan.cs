@@ -1,0 +1,13 @@
+using System.Collections.Immutable;
+
+namespace Taskee.Grains.Interfaces;
+
+/// <summary>A plan in the catalog: default limits per metric and the features it grants.</summary>
+/// <param name="Custom">True for an enterprise deal's own plan rather than a public one.</param>
+public sealed record Plan(
+    string Id,
+    string Name,
+    bool Custom,
+    ImmutableSortedDictionary<string, long> Limits,
+    ImmutableSortedSet<string> Features,
+    long Version);

@@ -1,0 +1,26 @@
+using Taskee.Grains.Interfaces;
+
+namespace Taskee.Grains.Storage;
+
+/// <summary>Who asked for a change and from where; copied into its audit event.</summary>
+public sealed record ChangeContext(AuditActor Actor, string? RequestId, string? Ip);
+
+/// <summary>What a change records in the audit log besides who and when.</summary>
+/// <param name="Before">Compact JSON of the state before, or null for a creation.</param>
+/// <param name="After">Compact JSON of the state after, or null for a deletion.</param>
+public sealed record AuditRecord(string Action, string Target, string? Before, string? After);
+
+public enum WriteStatus
+{
+    Done,
+    Unchanged,
+    NotFound,
+    VersionMismatch,
+    Conflict,
+}
+
+/// <summary>The outcome of a write: its status, and the stored value when there is one.</summary>
+public readonly record struct WriteResult<T>(WriteStatus Status, T? Value)
+{
+    public static WriteResult<T> NotFound => new(WriteStatus.NotFound, default);
+}

@@ -1,0 +1,73 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Taskee.Silo.Storage;
+
+/// <summary>What differs between the two engines; the SQL itself is shared wherever it can be.</summary>
+public abstract class SqlDialect
+{
+    public abstract string Name { get; }
+
+    /// <summary>Row lock for read-modify-write. SQLite needs none: its write transactions are exclusive.</summary>
+    public abstract string ForUpdate { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken ct);
+
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
+    public abstract bool IsTransient(DbException exception);
+}
+
+public sealed class SqliteDialect : SqlDialect
+{
+    // https://www.sqlite.org/rescode.html: SQLITE_CONSTRAINT_PRIMARYKEY 1555, SQLITE_CONSTRAINT_UNIQUE 2067.
+    private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
+
+    private readonly string _connectionString;
+
+    public SqliteDialect(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        _connectionString = builder.ToString();
+    }
+
+    public override string Name => StorageOptions.Sqlite;
+
+    public override string ForUpdate => "";
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
+
+    public override bool IsTransient(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
+}
+
+public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
+{
+    public override string Name => StorageOptions.Postgres;
+
+    public override string ForUpdate => " FOR UPDATE";
+
+    public NpgsqlDataSource DataSource => dataSource;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override bool IsTransient(DbException exception) => exception.IsTransient;
+}

@@ -1,0 +1,36 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Silo.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>The storage provider chosen by <c>Storage:Provider</c>, its stores and the migration runner.</summary>
+    public static IServiceCollection AddTaskeeStorage(this IServiceCollection services)
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString));
+        services.AddSingleton<SqlDialect>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider == StorageOptions.Postgres
+                ? new PostgresDialect(sp.GetRequiredService<NpgsqlDataSource>())
+                : new SqliteDialect(options.EffectiveConnectionString);
+        });
+
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton<IOrganisationStore, SqlOrganisationStore>();
+        services.AddSingleton<ICatalogStore, SqlCatalogStore>();
+        services.AddSingleton<IAuditStore, SqlAuditStore>();
+        services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
+        services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
+        return services;
+    }
+}

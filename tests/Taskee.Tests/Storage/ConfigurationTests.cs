@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Options;
+using Taskee.Api.Auth;
+using Taskee.Silo.Storage;
+
+namespace Taskee.Tests.Storage;
+
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("mysql", null, "Storage:Provider")]
+    [InlineData("postgres", null, "Storage:ConnectionString")]
+    [InlineData("sqlite", "this is not a connection string", "Storage:ConnectionString")]
+    public void Bad_storage_settings_are_rejected_with_a_message_naming_the_setting(string provider, string? connectionString, string named)
+    {
+        var result = new StorageOptionsValidator().Validate(null, new StorageOptions { Provider = provider, ConnectionString = connectionString });
+
+        Assert.True(result.Failed);
+        Assert.Contains(named, result.FailureMessage);
+    }
+
+    [Fact]
+    public void A_malformed_bootstrap_key_is_rejected_with_how_to_make_one()
+    {
+        var result = new AuthOptionsValidator().Validate(null, new AuthOptions { BootstrapAdminKey = "letmein" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("tk_<id>_<secret>", result.FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("--Storage:Provider=oracle", "Storage:Provider")]
+    [InlineData("--Auth:BootstrapAdminKey=letmein", "Auth:BootstrapAdminKey")]
+    [InlineData("--Grains:IdleTimeout=00:00:00", "Grains:IdleTimeout")]
+    public async Task A_node_process_with_a_bad_setting_exits_with_code_2_and_names_the_setting(string argument, string named)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
+        var workingDirectory = Directory.CreateTempSubdirectory("taskee-config-").FullName;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [silo, argument, "--Urls=http://127.0.0.1:0"])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("Configuration error", await stderr);
+        Assert.Contains(named, await stderr);
+    }
+}

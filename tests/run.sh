@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds once, starts a throwaway PostgreSQL, runs every test on SQLite and on PostgreSQL,
+# stops the server whatever happens, and exits non-zero when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/postgres.sh
+
+results=$(mktemp -d /tmp/taskee-test-results.XXXXXX)
+cleanup() { pg_stop; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "==> Building (Release)"
+dotnet build Taskee.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "error: build failed" >&2; exit 1; }
+
+pg_start || { echo "error: could not start PostgreSQL (see above)" >&2; exit 1; }
+
+status=0
+run_suite() {
+  local provider=$1
+  echo "==> Tests on $provider"
+  TASKEE_TEST_PROVIDER=$provider TASKEE_TEST_PG="$PG_CONNECTION" \
+    dotnet test tests/Taskee.Tests -c Release --no-build -nologo \
+      --logger "console;verbosity=minimal" --results-directory "$results/$provider" 2>&1 | tee "$results/$provider.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+}
+
+run_suite sqlite
+run_suite postgres
+
+passed=$(grep -ohE "Passed: +[0-9]+" "$results"/*.log | awk '{s+=$2} END {print s+0}')
+failed=$(grep -ohE "Failed: +[0-9]+" "$results"/*.log | awk '{s+=$2} END {print s+0}')
+[ "$passed" -gt 0 ] || status=1
+echo
+echo "Summary: $passed passed, $failed failed"
+exit $status
