@@ -13,9 +13,11 @@ using Taskee.Api.ApiKeys;
 using Taskee.Api.Audit;
 using Taskee.Api.Auth;
 using Taskee.Api.Flags;
+using Taskee.Api.Members;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Usage;
 
 namespace Taskee.Api;
 
@@ -87,6 +89,8 @@ public static class ApiExtensions
         app.MapFlagEndpoints();
         app.MapAuditEndpoints();
         app.MapApiKeyEndpoints();
+        app.MapUsageEndpoints();
+        app.MapMemberEndpoints();
         return app;
     }
 }

@@ -6,6 +6,9 @@ public sealed record AuditActor(string Kind, string Id)
     public static readonly AuditActor System = new("system", "control-plane");
 }
 
+/// <summary>Who asked for a change and from where; copied into its audit event.</summary>
+public sealed record ChangeContext(AuditActor Actor, string? RequestId, string? Ip);
+
 /// <summary>
 /// One recorded change. Events of one organisation form a hash chain:
 /// <c>Hash = SHA-256(PrevHash || canonical event)</c>, so an export can be verified offline.

@@ -25,7 +25,8 @@ public static class LimitSource
 
 public sealed record FeatureEntitlement(bool Enabled, string Reason);
 
-public sealed record LimitEntitlement(long Limit, string Source);
+/// <param name="Policy"><see cref="LimitPolicy.Hard"/> or <see cref="LimitPolicy.Soft"/>, from the plan.</param>
+public sealed record LimitEntitlement(long Limit, string Source, string Policy = LimitPolicy.Hard);
 
 /// <summary>What an organisation may do right now: its effective limits and features.</summary>
 public sealed record Entitlements(
@@ -34,4 +35,5 @@ public sealed record Entitlements(
     string Status,
     ImmutableSortedDictionary<string, LimitEntitlement> Limits,
     ImmutableSortedDictionary<string, FeatureEntitlement> Features,
-    long Version);
+    long Version,
+    long CatalogVersion);

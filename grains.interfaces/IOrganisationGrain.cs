@@ -16,4 +16,28 @@ public interface IOrganisationGrain
 
     /// <summary>Takes a newer version of the settings (after an admin change); older versions are ignored.</summary>
     ValueTask ApplyAsync(Organisation organisation);
+
+    /// <summary>
+    /// Consumes <paramref name="amount"/> of <paramref name="metric"/> when the limit allows. Completes
+    /// synchronously, without I/O or allocation, while this node's lease covers it; otherwise takes a lease.
+    /// </summary>
+    ValueTask<UsageResult> ConsumeAsync(string metric, long amount);
+
+    /// <summary>Consumes at most once per idempotency key across all nodes (the ledger path).</summary>
+    ValueTask<UsageResult> ConsumeOnceAsync(string metric, long amount, string idempotencyKey);
+
+    /// <summary>Answers whether <paramref name="amount"/> would be allowed now; consumes nothing.</summary>
+    ValueTask<UsageResult> CheckAsync(string metric, long amount);
+
+    /// <summary>Gives back capacity of a gauge (storage).</summary>
+    ValueTask<UsageResult> ReleaseAsync(string metric, long amount);
+
+    /// <summary>Adds a member, taking a seat, in one transaction that checks the seat limit.</summary>
+    ValueTask<SeatChange> AddMemberAsync(Member member, ChangeContext context);
+
+    /// <summary>Removes a member and frees the seat.</summary>
+    ValueTask<SeatChange> RemoveMemberAsync(string userId, ChangeContext context);
+
+    /// <summary>The current usage of every metric as this node sees it.</summary>
+    ValueTask<IReadOnlyDictionary<string, UsageResult>> GetUsageAsync();
 }

@@ -4,10 +4,15 @@ namespace Taskee.Grains.Interfaces;
 
 /// <summary>A plan in the catalog: default limits per metric and the features it grants.</summary>
 /// <param name="Custom">True for an enterprise deal's own plan rather than a public one.</param>
+/// <param name="Policies">Limit policy per metric (<see cref="LimitPolicy"/>); a metric not listed is hard.</param>
 public sealed record Plan(
     string Id,
     string Name,
     bool Custom,
     ImmutableSortedDictionary<string, long> Limits,
     ImmutableSortedSet<string> Features,
-    long Version);
+    ImmutableSortedDictionary<string, string> Policies,
+    long Version)
+{
+    public bool IsSoft(string metric) => Policies.GetValueOrDefault(metric) == LimitPolicy.Soft;
+}

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Taskee.Grains.Catalog;
 using Taskee.Grains.Interfaces;
+using Taskee.Grains.Quota;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Grains;
@@ -13,8 +14,9 @@ namespace Taskee.Grains;
 /// </summary>
 public sealed partial class GrainDirectory(
     IOrganisationStore store,
+    IQuotaLedger ledger,
     CatalogCache catalog,
-    TimeProvider clock,
+    QuotaRuntime runtime,
     IOptions<GrainOptions> options,
     ILogger<GrainDirectory> logger)
 {
@@ -23,9 +25,17 @@ public sealed partial class GrainDirectory(
     public int ActiveCount => _activations.Count;
 
     /// <summary>The grain of an existing organisation, or null when there is no such organisation.</summary>
-    public async ValueTask<IOrganisationGrain?> GetAsync(string orgId, CancellationToken ct = default)
+    public async ValueTask<IOrganisationGrain?> GetAsync(string orgId, CancellationToken ct = default) => await GetGrainAsync(orgId, ct);
+
+    internal async ValueTask<OrganisationGrain?> GetGrainAsync(string orgId, CancellationToken ct = default)
     {
         var activation = _activations.GetOrAdd(orgId, id => new Lazy<Task<OrganisationGrain?>>(() => ActivateAsync(id)));
+        if (activation.Value.IsCompletedSuccessfully)
+        {
+            var active = activation.Value.Result;
+            if (active is null) _activations.TryRemove(new(orgId, activation));
+            return active;
+        }
         try
         {
             var grain = await activation.Value.WaitAsync(ct);
@@ -43,38 +53,59 @@ public sealed partial class GrainDirectory(
     /// <summary>Hands a committed change to the grain when it is active here; otherwise the next activation loads it.</summary>
     public async ValueTask OnChangedAsync(Organisation organisation)
     {
-        if (_activations.TryGetValue(organisation.Id, out var activation) && activation.IsValueCreated
-            && activation.Value.IsCompletedSuccessfully && activation.Value.Result is { } grain)
-        {
-            await grain.ApplyAsync(organisation);
-        }
+        if (Active(organisation.Id) is { } grain) await grain.ApplyAsync(organisation);
     }
 
-    /// <summary>Deactivates grains unused for longer than <see cref="GrainOptions.IdleTimeout"/>.</summary>
-    public int DeactivateIdle()
+    /// <summary>Reports every active grain's consumption to the ledger (the periodic flush).</summary>
+    public async Task FlushAllAsync(CancellationToken ct)
     {
-        var idleTimeout = options.Value.IdleTimeout;
+        await Parallel.ForEachAsync(ActiveGrains(), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (grain, _) => await grain.FlushAsync(final: false));
+    }
+
+    /// <summary>Deactivates grains unused for longer than <see cref="GrainOptions.IdleTimeout"/>, flushing them first.</summary>
+    public async Task<int> DeactivateIdleAsync()
+    {
+        var idleBefore = (runtime.Clock.GetUtcNow() - options.Value.IdleTimeout).UtcTicks;
         var deactivated = 0;
         foreach (var (id, activation) in _activations)
         {
             if (!activation.IsValueCreated || !activation.Value.IsCompletedSuccessfully) continue;
-            if (activation.Value.Result is not { } grain) continue;
-            if (clock.GetElapsedTime(grain.LastUsedTimestamp) < idleTimeout) continue;
-            if (_activations.TryRemove(new(id, activation)))
-            {
-                deactivated++;
-                LogDeactivated(id);
-            }
+            if (activation.Value.Result is not { } grain || grain.LastUsedTicks > idleBefore) continue;
+            // Removed first: a call arriving now activates afresh (its own lease holder) instead of using this one.
+            if (!_activations.TryRemove(new(id, activation))) continue;
+            await grain.FlushAsync(final: true);
+            deactivated++;
+            LogDeactivated(id);
         }
         return deactivated;
     }
+
+    /// <summary>On shutdown: every grain reports and returns its leases.</summary>
+    public async Task<int> DeactivateAllAsync()
+    {
+        var grains = ActiveGrains().ToList();
+        _activations.Clear();
+        await Task.WhenAll(grains.Select(g => g.FlushAsync(final: true)));
+        return grains.Count;
+    }
+
+    private OrganisationGrain? Active(string orgId) =>
+        _activations.TryGetValue(orgId, out var activation) && activation.IsValueCreated && activation.Value.IsCompletedSuccessfully
+            ? activation.Value.Result
+            : null;
+
+    private IEnumerable<OrganisationGrain> ActiveGrains() =>
+        _activations.Values.Where(a => a.IsValueCreated && a.Value.IsCompletedSuccessfully && a.Value.Result is not null)
+            .Select(a => a.Value.Result!);
 
     private async Task<OrganisationGrain?> ActivateAsync(string orgId)
     {
         var organisation = await store.GetAsync(orgId);
         if (organisation is null) return null;
+        var grain = await OrganisationGrain.ActivateAsync(organisation, catalog, ledger, runtime);
         LogActivated(orgId, organisation.Version);
-        return new OrganisationGrain(organisation, catalog, clock);
+        return grain;
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Activated grain {OrgId} at version {Version}")]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains;
 using Taskee.Grains.Storage;
 

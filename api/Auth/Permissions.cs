@@ -17,6 +17,10 @@ public static class Permissions
     public const string AuditRead = "audit:read";
     public const string AuditExport = "audit:export";
     public const string PlansRead = "plans:read";
+    public const string UsageRead = "usage:read";
+    public const string UsageWrite = "usage:write";
+    public const string MembersRead = "members:read";
+    public const string MembersWrite = "members:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -49,13 +53,17 @@ public static class Permissions
     private static readonly string[] AllPermissions =
     [
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead,
+        UsageRead, UsageWrite, MembersRead, MembersWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> ByScope = new Dictionary<string, FrozenSet<string>>
     {
-        [Scopes.Admin] = new[] { OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead }.ToFrozenSet(),
-        [Scopes.Usage] = new[] { EntitlementsRead }.ToFrozenSet(),
+        [Scopes.Admin] = new[]
+        {
+            OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, MembersRead, MembersWrite,
+        }.ToFrozenSet(),
+        [Scopes.Usage] = new[] { EntitlementsRead, UsageRead, UsageWrite }.ToFrozenSet(),
         [Scopes.PlatformAdmin] = AllPermissions.ToFrozenSet(),
     }.ToFrozenDictionary();
 

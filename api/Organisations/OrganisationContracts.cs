@@ -69,12 +69,16 @@ public sealed record SetFeatureRequest(bool? Enabled) : IValidatable
     }
 }
 
+/// <summary>Live usage of one metric, as this node sees it.</summary>
+public sealed record MetricUsage(long Used, long Remaining, long Limit, DateTimeOffset? ResetsAt);
+
 public sealed record EntitlementsResponse(
     string OrgId,
     string Plan,
     string Status,
     IReadOnlyDictionary<string, LimitEntitlement> Limits,
     IReadOnlyDictionary<string, FeatureEntitlement> Features,
+    IReadOnlyDictionary<string, MetricUsage> Usage,
     long Version);
 
 internal static class OrganisationFields

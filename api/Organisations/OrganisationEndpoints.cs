@@ -112,15 +112,18 @@ public static class OrganisationEndpoints
     }
 
     public static async Task<Results<Ok<EntitlementsResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetEntitlementsAsync(
-        string orgId, GrainDirectory grains, CatalogCache catalog, HttpContext http, CancellationToken ct)
+        string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return OrganisationNotFound(orgId);
         var entitlements = await grain.GetEntitlementsAsync();
-        var etag = ETags.Format($"{entitlements.Version}-{catalog.Current.Version}");
+        var usage = (await grain.GetUsageAsync()).ToDictionary(u => u.Key, u => new MetricUsage(u.Value.Used, u.Value.Remaining, u.Value.Limit, u.Value.ResetsAt));
+
+        // Settings version, catalog version and usage: any change to what the body shows changes the tag.
+        var etag = ETags.Format($"{entitlements.Version}-{entitlements.CatalogVersion}-{string.Join('.', usage.Values.Select(u => u.Used))}");
         ETags.Set(http, etag);
         if (ETags.NoneMatchHits(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         return TypedResults.Ok(new EntitlementsResponse(
-            entitlements.OrgId, entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, entitlements.Version));
+            entitlements.OrgId, entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, usage, entitlements.Version));
     }
 
     /// <summary>Writes a change (organisation row, version, audit event: one transaction), then updates this node's grain.</summary>

@@ -12,15 +12,20 @@ using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Plans;
 
-public sealed record PlanResponse(string Id, string Name, bool Custom, IReadOnlyDictionary<string, long> Limits, IReadOnlyList<string> Features, long Version)
+public sealed record PlanResponse(string Id, string Name, bool Custom, IReadOnlyDictionary<string, long> Limits, IReadOnlyList<string> Features,
+    IReadOnlyDictionary<string, string> Policies, long Version)
 {
-    public static PlanResponse From(Plan p) => new(p.Id, p.Name, p.Custom, p.Limits, p.Features.ToList(), p.Version);
+    public static PlanResponse From(Plan p) => new(p.Id, p.Name, p.Custom, p.Limits, p.Features.ToList(),
+        Metrics.All.ToDictionary(m => m, m => p.IsSoft(m) ? LimitPolicy.Soft : LimitPolicy.Hard), p.Version);
 }
 
 public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
 
-/// <summary>Creates or replaces a plan. Every metric needs a limit, so a typo cannot silently mean zero.</summary>
-public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features) : IValidatable
+/// <summary>
+/// Creates or replaces a plan. Every metric needs a limit, so a typo cannot silently mean zero.
+/// <c>policies</c> is optional: <c>hard</c> (the default) or <c>soft</c> per metric.
+/// </summary>
+public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features, Dictionary<string, string>? Policies = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -35,6 +40,12 @@ public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limi
             }
             foreach (var missing in Metrics.All.Where(m => !Limits.ContainsKey(m)))
                 errors.Add($"limits.{missing}", $"A limit for '{missing}' is required.");
+        }
+        foreach (var (metric, policy) in Policies ?? [])
+        {
+            if (!Metrics.IsKnown(metric)) errors.Add($"policies.{metric}", $"Unknown metric '{metric}'; use one of: {string.Join(", ", Metrics.All)}.");
+            else if (!LimitPolicy.IsKnown(policy)) errors.Add($"policies.{metric}", "A policy is 'hard' (deny over the limit) or 'soft' (allow, record overage).");
+            else if (metric == Metrics.Seats && policy == LimitPolicy.Soft) errors.Add($"policies.{metric}", "Seats are always hard: a member is added only when a seat is free.");
         }
         if (Features is null) errors.Add("features", "features is required: a list of feature keys (may be empty).");
         else
@@ -71,7 +82,9 @@ public static class PlanEndpoints
 
         var plan = new Plan(planId, request.Name!, !PublicPlans.Contains(planId),
             request.Limits!.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            request.Features!.ToImmutableSortedSet(StringComparer.Ordinal), Version: 0);
+            request.Features!.ToImmutableSortedSet(StringComparer.Ordinal),
+            (request.Policies ?? []).Where(p => p.Value == LimitPolicy.Soft).ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Version: 0);
 
         var result = await store.UpsertPlanAsync(plan, Describe, http.ChangeContext(), ct);
         await catalog.ReloadAsync(ct);

@@ -17,9 +17,10 @@ public static class EntitlementCalculator
         var limits = ImmutableSortedDictionary.CreateBuilder<string, LimitEntitlement>(StringComparer.Ordinal);
         foreach (var metric in Metrics.All)
         {
+            var policy = plan is not null && plan.IsSoft(metric) ? LimitPolicy.Soft : LimitPolicy.Hard;
             limits[metric] = org.LimitOverrides.TryGetValue(metric, out var overridden)
-                ? new LimitEntitlement(overridden, LimitSource.Override)
-                : new LimitEntitlement(plan?.Limits.GetValueOrDefault(metric) ?? 0, LimitSource.Plan);
+                ? new LimitEntitlement(overridden, LimitSource.Override, policy)
+                : new LimitEntitlement(plan?.Limits.GetValueOrDefault(metric) ?? 0, LimitSource.Plan, policy);
         }
 
         var keys = new SortedSet<string>(Features.All, StringComparer.Ordinal);
@@ -33,7 +34,7 @@ public static class EntitlementCalculator
             features[key] = Feature(key, org, plan, catalog.Flags.GetValueOrDefault(key));
         }
 
-        return new Entitlements(org.Id, org.PlanId, org.Status, limits.ToImmutable(), features.ToImmutable(), org.Version);
+        return new Entitlements(org.Id, org.PlanId, org.Status, limits.ToImmutable(), features.ToImmutable(), org.Version, catalog.Version);
     }
 
     public static FeatureEntitlement Feature(string key, Organisation org, Plan? plan, Flag? flag)

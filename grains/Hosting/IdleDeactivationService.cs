@@ -12,7 +12,7 @@ public sealed class IdleDeactivationService(GrainDirectory grains, IOptions<Grai
         using var timer = new PeriodicTimer(period < TimeSpan.FromMilliseconds(250) ? TimeSpan.FromMilliseconds(250) : period, clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            grains.DeactivateIdle();
+            await grains.DeactivateIdleAsync();
         }
     }
 }

@@ -2,9 +2,6 @@ using Taskee.Grains.Interfaces;
 
 namespace Taskee.Grains.Storage;
 
-/// <summary>Who asked for a change and from where; copied into its audit event.</summary>
-public sealed record ChangeContext(AuditActor Actor, string? RequestId, string? Ip);
-
 /// <summary>What a change records in the audit log besides who and when.</summary>
 /// <param name="Before">Compact JSON of the state before, or null for a creation.</param>
 /// <param name="After">Compact JSON of the state after, or null for a deletion.</param>

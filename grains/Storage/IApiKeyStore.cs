@@ -1,3 +1,5 @@
+using Taskee.Grains.Interfaces;
+
 namespace Taskee.Grains.Storage;
 
 /// <summary>A stored API key. Only a hash of its secret is kept.</summary>

@@ -15,9 +15,11 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
         public long Custom { get; set; }
         public string Limits { get; set; } = "{}";
         public string Features { get; set; } = "[]";
+        public string Policies { get; set; } = "{}";
         public long Version { get; set; }
 
-        public Plan ToPlan() => new(Id, Name, Custom != 0, StoredJson.ReadMap<long>(Limits), StoredJson.ReadSet(Features), Version);
+        public Plan ToPlan() => new(Id, Name, Custom != 0, StoredJson.ReadMap<long>(Limits), StoredJson.ReadSet(Features),
+            StoredJson.ReadMap<string>(Policies), Version);
     }
 
     private sealed class FlagRow
@@ -34,7 +36,7 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
             StoredJson.ReadSet(Plans), StoredJson.ReadSet(AllowList), StoredJson.ReadSet(DenyList), Version);
     }
 
-    private const string PlanColumns = "id, name, custom, limits, features, version";
+    private const string PlanColumns = "id, name, custom, limits, features, policies, version";
     private const string FlagColumns = "key, enabled, rollout_basis_points, plans, allow_list, deny_list, version";
 
     public async Task<CatalogSnapshot> LoadAsync(CancellationToken ct = default)
@@ -59,14 +61,15 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
             if (describe(current, updated) is not { } audit) return new WriteResult<Plan>(WriteStatus.Unchanged, current);
 
             const string upsert = $"""
-                INSERT INTO plans ({PlanColumns}) VALUES (@Id, @Name, @Custom, @Limits, @Features, @Version)
+                INSERT INTO plans ({PlanColumns}) VALUES (@Id, @Name, @Custom, @Limits, @Features, @Policies, @Version)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, custom = excluded.custom, limits = excluded.limits,
-                    features = excluded.features, version = excluded.version
+                    features = excluded.features, policies = excluded.policies, version = excluded.version
                 """;
             await connection.ExecuteAsync(upsert, new
             {
                 updated.Id, updated.Name, Custom = updated.Custom ? 1L : 0L,
-                Limits = StoredJson.Write(updated.Limits), Features = StoredJson.Write(updated.Features), updated.Version,
+                Limits = StoredJson.Write(updated.Limits), Features = StoredJson.Write(updated.Features),
+                Policies = StoredJson.Write(updated.Policies), updated.Version,
             }, transaction);
             await BumpCatalogVersionAsync(connection, transaction, audit, context);
             return new WriteResult<Plan>(WriteStatus.Done, updated);

@@ -31,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAuditStore, SqlAuditStore>();
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
+        services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ public sealed class EntitlementCalculatorTests
 {
     private static readonly Plan Pro = new("pro", "Pro", false,
         ImmutableSortedDictionary.CreateRange(new Dictionary<string, long> { ["ai_calls"] = 100, ["seats"] = 5, ["storage_bytes"] = 1000 }),
-        ["api_access"], 1);
+        ["api_access"], ImmutableSortedDictionary<string, string>.Empty, 1);
 
     private static Organisation Org(Dictionary<string, long>? limits = null, Dictionary<string, bool>? features = null) => new(
         "acme", "Acme", "pro", OrganisationStatus.Active,

@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Taskee.Grains;
+using Taskee.Grains.Storage;
 
 namespace Taskee.Tests.Infrastructure;
 
@@ -15,10 +18,12 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
 
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _clock;
 
-    public TaskeeNode(TestDatabase database, IDictionary<string, string?>? settings = null)
+    public TaskeeNode(TestDatabase database, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         _database = database;
+        _clock = clock;
         _settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = database.Provider,
@@ -35,7 +40,15 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_clock is not null) builder.ConfigureServices(services => services.AddSingleton(_clock));
     }
+
+    /// <summary>Reports every grain's consumption to the ledger now, instead of waiting for the flush timer.</summary>
+    public Task FlushAsync() => Services.GetRequiredService<GrainDirectory>().FlushAllAsync(CancellationToken.None);
+
+    /// <summary>The ledger's totals of a counter, read from the database.</summary>
+    public Task<LedgerTotals> LedgerAsync(string orgId, string metric, string period = "") =>
+        Services.GetRequiredService<IQuotaLedger>().ReadAsync(new CounterKey(orgId, metric, period));
 
     /// <summary>Starts the node and waits until it reports ready (migrations applied, catalog loaded).</summary>
     public async Task<TaskeeNode> StartAsync()

@@ -52,6 +52,22 @@ public static class TestApi
         return problem;
     }
 
+    /// <summary>Calls a usage operation and returns the decision (asserting a 200).</summary>
+    public static async Task<JsonNode> UsageAsync(this HttpClient client, string orgId, string metric, string op, long amount, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/organisations/{orgId}/usage/{metric}/{op}") { Content = Json(new { amount }) };
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{op} {metric}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.ReadJsonAsync();
+    }
+
+    public static async Task SetLimitAsync(this HttpClient admin, string orgId, string metric, long limit)
+    {
+        var response = await admin.PutAsync($"/v1/organisations/{orgId}/limits/{metric}", Json(new { limit }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     /// <summary>Every audit event of an organisation, oldest first.</summary>
     public static async Task<List<JsonNode>> AuditEventsAsync(this HttpClient admin, string orgId)
     {

@@ -1,0 +1,126 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Auth;
+using Taskee.Api.Infrastructure;
+using Taskee.Grains;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Quota;
+
+namespace Taskee.Api.Usage;
+
+/// <summary>
+/// The product API: may an organisation use a feature, or consume more of a metric? Answered from the
+/// organisation's grain on this node; a denial is 200 with <c>allowed:false</c> and a reason.
+/// </summary>
+public static class UsageEndpoints
+{
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    public static void MapUsageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var usage = app.MapGroup("/v1/organisations/{orgId}/usage/{metric}").WithTags("Usage");
+        usage.MapPost("/check", CheckAsync).RequireAuthorization(Permissions.UsageRead).WithName("CheckUsage");
+        usage.MapPost("/consume", ConsumeAsync).RequireAuthorization(Permissions.UsageWrite).WithName("ConsumeUsage");
+        usage.MapPost("/release", ReleaseAsync).RequireAuthorization(Permissions.UsageWrite).WithName("ReleaseUsage");
+
+        app.MapPost("/v1/usage/batch", BatchAsync).RequireAuthorization(Permissions.UsageRead).WithTags("Usage").WithName("UsageBatch");
+        app.MapGet("/v1/organisations/{orgId}/features/{feature}", GetFeatureAsync)
+            .RequireAuthorization(Permissions.EntitlementsRead).WithTags("Usage").WithName("GetFeature");
+    }
+
+    public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> CheckAsync(
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct) =>
+        DecideAsync(UsageOps.Check, orgId, metric, body, grains, metrics, null, ct);
+
+    public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ConsumeAsync(
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, HttpRequest request, CancellationToken ct)
+    {
+        var key = request.Headers[IdempotencyHeader].ToString();
+        if (key.Length > 255) return Task.FromResult<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>>(
+            Problems.Validation(IdempotencyHeader, "Idempotency-Key must be at most 255 characters."));
+        return DecideAsync(UsageOps.Consume, orgId, metric, body, grains, metrics, key.Length > 0 ? key : null, ct);
+    }
+
+    public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ReleaseAsync(
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct) =>
+        DecideAsync(UsageOps.Release, orgId, metric, body, grains, metrics, null, ct);
+
+    private static async Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        string op, string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, string? idempotencyKey, CancellationToken ct)
+    {
+        if (UsageOps.Problem(op, metric, body.Amount) is { } problem)
+            return Problems.Validation(Metrics.IsKnown(metric) ? "amount" : "metric", problem);
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+
+        UsageResult result;
+        try
+        {
+            result = await Apply(grain, op, metric, body.Amount!.Value, idempotencyKey);
+        }
+        catch (IdempotencyKeyConflictException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: ex.Message);
+        }
+        metrics.Decided(result.Allowed);
+        return TypedResults.Ok(UsageResponse.From(result));
+    }
+
+    private static ValueTask<UsageResult> Apply(IOrganisationGrain grain, string op, string metric, long amount, string? idempotencyKey) => op switch
+    {
+        UsageOps.Check => grain.CheckAsync(metric, amount),
+        UsageOps.Release => grain.ReleaseAsync(metric, amount),
+        _ when idempotencyKey is not null => grain.ConsumeOnceAsync(metric, amount, idempotencyKey),
+        _ => grain.ConsumeAsync(metric, amount),
+    };
+
+    /// <summary>Up to 1,000 decisions in one call, answered in order; each item is authorised on its own.</summary>
+    public static async Task<Results<Ok<BatchResponse>, ValidationProblem>> BatchAsync(
+        BatchRequest body, GrainDirectory grains, QuotaMetrics metrics, HttpContext http, CancellationToken ct)
+    {
+        if (body.Items is null) return Problems.Validation("items", "items is required: a list of {orgId, metric, op, amount}.");
+        if (body.Items.Count > UsageOps.MaxBatchItems)
+            return Problems.Validation("items", $"A batch holds at most {UsageOps.MaxBatchItems} items; this one has {body.Items.Count}.");
+
+        var caller = http.Caller();
+        var results = new BatchResult[body.Items.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            results[i] = await DecideItemAsync(body.Items[i], caller, grains, metrics, ct);
+        }
+        return TypedResults.Ok(new BatchResponse(results));
+    }
+
+    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct)
+    {
+        if (item?.OrgId is not { } orgId) return BatchResult.Failed(StatusCodes.Status400BadRequest, "orgId is required.");
+        var op = item.Op ?? "";
+        if (op is not (UsageOps.Check or UsageOps.Consume or UsageOps.Release))
+            return BatchResult.Failed(StatusCodes.Status400BadRequest, "op must be 'check', 'consume' or 'release'.");
+        if (!caller.MayReach(orgId)) return BatchResult.Failed(StatusCodes.Status404NotFound, $"Organisation '{orgId}' was not found.");
+        if (!caller.Has(op == UsageOps.Check ? Permissions.UsageRead : Permissions.UsageWrite))
+            return BatchResult.Failed(StatusCodes.Status403Forbidden, $"This caller lacks the permission '{Permissions.UsageWrite}'.");
+        if (UsageOps.Problem(op, item.Metric, item.Amount) is { } problem) return BatchResult.Failed(StatusCodes.Status400BadRequest, problem);
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return BatchResult.Failed(StatusCodes.Status404NotFound, $"Organisation '{orgId}' was not found.");
+
+        var result = await Apply(grain, op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
+        metrics.Decided(result.Allowed);
+        return BatchResult.From(result);
+    }
+
+    public static async Task<Results<Ok<FeatureResponse>, StatusCodeHttpResult, ValidationProblem, ProblemHttpResult>> GetFeatureAsync(
+        string orgId, string feature, GrainDirectory grains, HttpContext http, CancellationToken ct)
+    {
+        if (!Features.IsValidKey(feature))
+            return Problems.Validation("feature", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.'.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+
+        var entitlements = await grain.GetEntitlementsAsync();
+        var decision = entitlements.Features.GetValueOrDefault(feature) ?? new FeatureEntitlement(false, FeatureReason.NotInPlan);
+        var etag = ETags.Format($"{entitlements.Version}-{entitlements.CatalogVersion}-{feature}");
+        ETags.Set(http, etag);
+        if (ETags.NoneMatchHits(http.Request, etag)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        return TypedResults.Ok(new FeatureResponse(decision.Enabled, decision.Reason));
+    }
+}
