@@ -14,6 +14,7 @@ using Taskee.Api.Audit;
 using Taskee.Api.Auth;
 using Taskee.Api.Flags;
 using Taskee.Api.Members;
+using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
@@ -91,6 +92,7 @@ public static class ApiExtensions
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();
+        app.MapOpsEndpoints(app.Configuration);
         return app;
     }
 }

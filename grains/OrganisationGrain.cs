@@ -203,6 +203,10 @@ internal sealed class OrganisationGrain : IOrganisationGrain
             epoch = counter.Epoch;
             limit = counter.Limit;
             soft = counter.Soft;
+            // The last lease lasted this long: a burst shows here long before the next flush measures it.
+            var sinceLastLease = TimeSpan.FromTicks(_runtime.Clock.GetUtcNow().UtcTicks - counter.LastLeaseAtTicks).TotalSeconds;
+            if (counter.LastLeaseAtTicks > 0 && sinceLastLease > 0)
+                counter.Rate = Math.Max(counter.Rate, counter.LastLeaseSize / sinceLastLease);
             desired = LeaseSizer.Desired(need, counter.Rate, _runtime.Options.FlushInterval, _runtime.Options.MaxLease);
         }
         if (need <= 0) return;
@@ -217,10 +221,16 @@ internal sealed class OrganisationGrain : IOrganisationGrain
             if (counter.PeriodKey != key.Period) return; // the period moved on meanwhile; this grant is settled at the next flush
             counter.Ledger = grant.Totals;
             counter.Epoch = grant.Epoch;
-            if (grant.Granted > 0)
+            if (grant.Granted > 0 && (counter.Limit != limit || counter.Soft != soft))
+            {
+                // Granted under settings an admin has changed since: not spendable, given back at the next flush.
+                counter.ReturnPending += grant.Granted;
+            }
+            else if (grant.Granted > 0)
             {
                 counter.Allowance += grant.Granted;
                 counter.LastLeaseSize = grant.Granted;
+                counter.LastLeaseAtTicks = requestedAt.UtcTicks;
                 // Counted from before the request: this node stops spending before the ledger may reclaim.
                 counter.LeaseExpiresTicks = (requestedAt + _runtime.Options.LeaseTtl).UtcTicks;
             }

@@ -32,6 +32,7 @@ public static class Permissions
     public const string FlagsRead = "platform:flags:read";
     public const string FlagsWrite = "platform:flags:write";
     public const string PlatformAuditRead = "platform:audit:read";
+    public const string OpsRead = "platform:ops:read";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -54,7 +55,7 @@ public static class Permissions
     [
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead,
         UsageRead, UsageWrite, MembersRead, MembersWrite,
-        OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead,
+        OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> ByScope = new Dictionary<string, FrozenSet<string>>

@@ -48,10 +48,30 @@ public sealed class QuotaFlushService(
         }
     }
 
+    // One final flush however often the host is stopped: a second StopAsync (the host's own shutdown racing an
+    // outer one, as under a test host) waits for it instead of returning early and letting storage be disposed.
+    private readonly Lock _stopping = new();
+    private Task? _finalFlush;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        var flushed = await grains.DeactivateAllAsync();
-        QuotaLog.FlushedOnShutdown(logger, flushed);
+        Task flush;
+        lock (_stopping) flush = _finalFlush ??= FlushOnShutdownAsync();
+        await flush;
+    }
+
+    private async Task FlushOnShutdownAsync()
+    {
+        try
+        {
+            var flushed = await grains.DeactivateAllAsync();
+            QuotaLog.FlushedOnShutdown(logger, flushed);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            // Seen only under the test host, whose storage can be disposed while the host stops: say so loudly.
+            QuotaLog.ShutdownFlushLost(logger, ex);
+        }
     }
 }

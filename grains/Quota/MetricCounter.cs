@@ -27,6 +27,7 @@ internal sealed class MetricCounter(string metric)
     /// <summary>UTC ticks after which the lease must not be spent (the ledger may have reclaimed it).</summary>
     public long LeaseExpiresTicks;
     public long LastLeaseSize;
+    public long LastLeaseAtTicks;
     /// <summary>Allowance to give back at the next flush (after an admin change lowered what this node may spend).</summary>
     public long ReturnPending;
 

@@ -14,6 +14,9 @@ internal static partial class QuotaLog
     [LoggerMessage(EventId = 2103, Level = LogLevel.Error, Message = "Quota flush failed; consumption stays in memory and is retried")]
     public static partial void FlushFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Critical, Message = "Storage was disposed before the shutdown flush finished; consumption since the last flush was not reported")]
+    public static partial void ShutdownFlushLost(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Flushed {Grains} grains and returned their leases on shutdown")]
     public static partial void FlushedOnShutdown(ILogger logger, int grains);
 }
