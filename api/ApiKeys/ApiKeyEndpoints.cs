@@ -49,7 +49,7 @@ public static class ApiKeyEndpoints
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         string orgId, CreateApiKeyRequest request, IApiKeyStore keys, GrainDirectory grains, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is null) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var now = clock.GetUtcNow();
         if (request.ExpiresAt is { } expires && expires <= now) return Problems.Validation("expiresAt", "expiresAt must be in the future.");
 
@@ -66,7 +66,7 @@ public static class ApiKeyEndpoints
     public static async Task<Results<Ok<ApiKeyList>, ProblemHttpResult>> ListAsync(
         string orgId, IApiKeyStore keys, GrainDirectory grains, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is null) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var list = await keys.ListAsync(orgId, ct);
         return TypedResults.Ok(new ApiKeyList(list.Select(ApiKeyResponse.From).ToList()));
     }

@@ -44,7 +44,7 @@ public static class AuditEndpoints
     public static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
         string orgId, IAuditStore audit, GrainDirectory grains, CancellationToken ct, string? after = null, int limit = 100)
     {
-        if (await grains.GetAsync(orgId, ct) is null) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         return await PageAsync(orgId, audit, after, limit, ct);
     }
 
@@ -72,7 +72,7 @@ public static class AuditEndpoints
     {
         if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");
         if (from is not null && to is not null && from >= to) return Problems.Validation("to", "to must be later than from.");
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
         var caller = http.Caller();
         var entitlements = await grain.GetEntitlementsAsync();

@@ -27,7 +27,7 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             if (reasons.OfType<OtherTenantReason>().Any())
             {
                 await Problems.Write(context, StatusCodes.Status404NotFound, "Not Found",
-                    $"Organisation '{context.GetRouteValue("orgId")}' was not found.");
+                    Problems.OrganisationNotFound(context.GetRouteValue("orgId")?.ToString() ?? "").ProblemDetails.Detail!);
                 return;
             }
             var missing = reasons.OfType<MissingPermissionReason>().FirstOrDefault()?.Permission;

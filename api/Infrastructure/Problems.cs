@@ -22,6 +22,9 @@ public static class Problems
     public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: detail);
 
+    /// <summary>The one answer for a missing organisation and for another tenant's: they must look the same.</summary>
+    public static ProblemHttpResult OrganisationNotFound(string orgId) => NotFound($"Organisation '{orgId}' was not found.");
+
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
 

@@ -53,7 +53,7 @@ public static class MemberEndpoints
     public static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> AddAsync(
         string orgId, AddMemberRequest request, GrainDirectory grains, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
         var now = clock.GetUtcNow();
         var member = new Member(orgId, request.UserId!, request.Email!, request.Role!, new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero));
@@ -63,14 +63,14 @@ public static class MemberEndpoints
             SeatChange.Done => TypedResults.Created($"/v1/organisations/{orgId}/members/{member.UserId}", MemberResponse.From(member)),
             SeatChange.AlreadyMember => Problems.Conflict($"'{member.UserId}' is already a member of '{orgId}'."),
             SeatChange.SeatLimitReached => await SeatsFullAsync(grain, orgId),
-            _ => Problems.NotFound($"Organisation '{orgId}' was not found."),
+            _ => Problems.OrganisationNotFound(orgId),
         };
     }
 
     public static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ListAsync(
         string orgId, GrainDirectory grains, IQuotaLedger ledger, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is null) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var members = await ledger.ListMembersAsync(orgId, ct);
         return TypedResults.Ok(new MemberList(members.Select(MemberResponse.From).ToList()));
     }
@@ -78,7 +78,7 @@ public static class MemberEndpoints
     public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
         string orgId, string userId, GrainDirectory grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
         var result = await grain.RemoveMemberAsync(userId, http.ChangeContext());
         return result == SeatChange.Done
             ? TypedResults.NoContent()

@@ -64,7 +64,7 @@ public static class OrganisationEndpoints
     public static async Task<Results<Ok<OrganisationResponse>, ProblemHttpResult>> GetAsync(
         string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return OrganisationNotFound(orgId);
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
         var organisation = await grain.GetOrganisationAsync();
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(OrganisationResponse.From(organisation));
@@ -114,7 +114,7 @@ public static class OrganisationEndpoints
     public static async Task<Results<Ok<EntitlementsResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetEntitlementsAsync(
         string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return OrganisationNotFound(orgId);
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
         var entitlements = await grain.GetEntitlementsAsync();
         var usage = (await grain.GetUsageAsync()).ToDictionary(u => u.Key, u => new MetricUsage(u.Value.Used, u.Value.Remaining, u.Value.Limit, u.Value.ResetsAt));
 
@@ -135,7 +135,7 @@ public static class OrganisationEndpoints
         switch (result.Status)
         {
             case WriteStatus.NotFound:
-                return OrganisationNotFound(orgId);
+                return Problems.OrganisationNotFound(orgId);
             case WriteStatus.VersionMismatch:
                 return Problems.PreconditionFailed(result.Value!.Version);
         }
@@ -145,8 +145,6 @@ public static class OrganisationEndpoints
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(OrganisationResponse.From(organisation));
     }
-
-    public static ProblemHttpResult OrganisationNotFound(string orgId) => Problems.NotFound($"Organisation '{orgId}' was not found.");
 
     private static ValidationProblem UnknownPlan(string plan, CatalogCache catalog) =>
         Problems.Validation("plan", $"Unknown plan '{plan}'; use one of: {string.Join(", ", catalog.Current.Plans.Keys.Order())}.");

@@ -52,7 +52,7 @@ public static class UsageEndpoints
     {
         if (UsageOps.Problem(op, metric, body.Amount) is { } problem)
             return Problems.Validation(Metrics.IsKnown(metric) ? "amount" : "metric", problem);
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
         UsageResult result;
         try
@@ -114,7 +114,7 @@ public static class UsageEndpoints
     {
         if (!Features.IsValidKey(feature))
             return Problems.Validation("feature", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.'.");
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.NotFound($"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
         var entitlements = await grain.GetEntitlementsAsync();
         var decision = entitlements.Features.GetValueOrDefault(feature) ?? new FeatureEntitlement(false, FeatureReason.NotInPlan);
