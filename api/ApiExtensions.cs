@@ -12,6 +12,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Taskee.Api.ApiKeys;
 using Taskee.Api.Audit;
 using Taskee.Api.Auth;
+using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Members;
 using Taskee.Api.Ops;
@@ -93,6 +94,7 @@ public static class ApiExtensions
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();
         app.MapOpsEndpoints(app.Configuration);
+        app.MapClusterEndpoints();
         return app;
     }
 }

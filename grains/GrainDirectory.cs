@@ -90,6 +90,13 @@ public sealed partial class GrainDirectory(
         return grains.Count;
     }
 
+    /// <summary>Active organisations and the settings version each holds: what a reconnecting node re-checks.</summary>
+    public IReadOnlyList<(string OrgId, long Version)> ActiveVersions() =>
+        ActiveGrains().Select(g => (g.OrgId, g.Version)).ToList();
+
+    /// <summary>The settings version the active grain holds, or null when it is not active here.</summary>
+    public long? ActiveVersion(string orgId) => Active(orgId)?.Version;
+
     private OrganisationGrain? Active(string orgId) =>
         _activations.TryGetValue(orgId, out var activation) && activation.IsValueCreated && activation.Value.IsCompletedSuccessfully
             ? activation.Value.Result

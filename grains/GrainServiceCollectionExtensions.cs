@@ -22,7 +22,8 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<QuotaRuntime>();
         services.AddSingleton<GrainDirectory>();
         services.AddHostedService<IdleDeactivationService>();
-        services.AddHostedService<QuotaFlushService>();
+        services.AddSingleton<QuotaFlushService>();
+        services.AddHostedService(sp => sp.GetRequiredService<QuotaFlushService>());
         return services;
     }
 }

@@ -57,6 +57,11 @@ internal sealed class OrganisationGrain : IOrganisationGrain
 
     public long LastUsedTicks => Volatile.Read(ref _lastUsedTicks);
 
+    public long Version
+    {
+        get { lock (_turn) return _organisation.Version; }
+    }
+
     public ValueTask<Organisation> GetOrganisationAsync()
     {
         Touch();

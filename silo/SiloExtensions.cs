@@ -2,6 +2,8 @@ using Microsoft.Extensions.Options;
 using Taskee.Api;
 using Taskee.Api.Auth;
 using Taskee.Grains;
+using Taskee.Grains.Cluster;
+using Taskee.Silo.Cluster;
 using Taskee.Silo.Storage;
 
 namespace Taskee.Silo;
@@ -19,6 +21,12 @@ public static class SiloExtensions
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<BootstrapAdminKey>();
         builder.Services.AddHostedService<StartupInitializer>();
+
+        builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
+        builder.Services.AddSingleton<NodeLifecycle>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeLifecycle>());
+        builder.Services.AddHostedService<ChangeListener>();
         return builder;
     }
 }

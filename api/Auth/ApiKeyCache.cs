@@ -5,7 +5,8 @@ namespace Taskee.Api.Auth;
 
 /// <summary>
 /// Keeps key records for a short time so the product API does not read the database per request.
-/// A revocation on this node drops the entry at once; other nodes see it within <see cref="Lifetime"/>.
+/// A revocation drops the entry at once on this node, and on the others when its change notice arrives
+/// (PostgreSQL); at the latest after <see cref="Lifetime"/>.
 /// </summary>
 public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
 {
@@ -26,4 +27,6 @@ public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
     }
 
     public void Invalidate(string keyId) => _entries.TryRemove(keyId, out _);
+
+    public void Clear() => _entries.Clear();
 }

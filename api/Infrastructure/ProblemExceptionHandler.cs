@@ -19,6 +19,16 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             return true;
         }
 
+        if (exception is System.Data.Common.DbException or TimeoutException || exception.InnerException is System.Data.Common.DbException)
+        {
+            // The database is down or restarting: not the client's fault, and worth a retry.
+            LogStorageUnavailable(exception, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "2";
+            await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                "Storage is unreachable right now. Retry in a few seconds; product checks of active organisations keep working from their leases.");
+            return true;
+        }
+
         if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
             return true; // the client went away; nobody is left to answer
@@ -42,6 +52,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         JsonException json => $"The request body is not valid for this endpoint: {json.Message}",
         _ => bad.Message,
     };
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Storage unavailable for {Method} {Path}")]
+    private partial void LogStorageUnavailable(Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -16,6 +16,13 @@ public sealed class StartupGate : IHealthCheck
 
     public void Open() => _open = true;
 
+    /// <summary>On shutdown: readiness goes false first, so load balancers stop sending before the node stops.</summary>
+    public void Close()
+    {
+        _failure = "Shutting down.";
+        _open = false;
+    }
+
     public void Fail(string reason) => _failure = reason;
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
@@ -32,7 +39,7 @@ public sealed class StartupGateMiddleware(RequestDelegate next, StartupGate gate
         {
             context.Response.Headers.RetryAfter = "2";
             await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
-                "The node is starting (applying migrations, loading the catalog). Retry in a few seconds; /health/ready tells when it is ready.");
+                "The node is starting or shutting down. Retry in a few seconds (another node if there is one); /health/ready tells when it is ready.");
             return;
         }
         await next(context);

@@ -8,7 +8,7 @@ namespace Taskee.Grains.Hosting;
 
 /// <summary>
 /// Reports consumption every <see cref="QuotaOptions.FlushInterval"/>, reclaims expired leases of dead holders,
-/// purges old consume keys; on shutdown flushes every grain and returns its leases.
+/// purges old consume keys. <see cref="FinalFlushAsync"/> flushes every grain and returns its leases on shutdown.
 /// </summary>
 public sealed class QuotaFlushService(
     GrainDirectory grains,
@@ -48,17 +48,15 @@ public sealed class QuotaFlushService(
         }
     }
 
-    // One final flush however often the host is stopped: a second StopAsync (the host's own shutdown racing an
-    // outer one, as under a test host) waits for it instead of returning early and letting storage be disposed.
+    // One final flush however often it is asked for: the node's lifecycle calls it once the server has
+    // stopped taking requests, so no grain is activated after it.
     private readonly Lock _stopping = new();
     private Task? _finalFlush;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Reports every grain and returns its leases; safe to call more than once.</summary>
+    public Task FinalFlushAsync()
     {
-        await base.StopAsync(cancellationToken);
-        Task flush;
-        lock (_stopping) flush = _finalFlush ??= FlushOnShutdownAsync();
-        await flush;
+        lock (_stopping) return _finalFlush ??= FlushOnShutdownAsync();
     }
 
     private async Task FlushOnShutdownAsync()

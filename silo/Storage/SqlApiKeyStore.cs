@@ -69,6 +69,7 @@ public sealed class SqlApiKeyStore(SqlDialect dialect, TimeProvider clock) : Sql
             var rows = await connection.ExecuteAsync(sql, new { keyId, orgId, now = Iso.ToText(now) }, transaction);
             if (rows == 0) return false;
             await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId ?? AuditEvent.PlatformChain, audit, context, now);
+            await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.ApiKey, keyId, 0));
             return true;
         }, ct);
 

@@ -101,7 +101,9 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
 
     private async Task BumpCatalogVersionAsync(DbConnection connection, DbTransaction transaction, AuditRecord audit, ChangeContext context)
     {
-        await connection.ExecuteAsync("UPDATE catalog_version SET version = version + 1 WHERE id = 1", transaction: transaction);
+        var version = await connection.ExecuteScalarAsync<long>(
+            "UPDATE catalog_version SET version = version + 1 WHERE id = 1 RETURNING version", transaction: transaction);
         await AuditAppender.AppendAsync(connection, transaction, Dialect, AuditEvent.PlatformChain, audit, context, clock.GetUtcNow());
+        await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Catalog, "catalog", version));
     }
 }

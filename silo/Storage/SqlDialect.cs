@@ -1,6 +1,8 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Dapper;
 using Npgsql;
+using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
 
@@ -18,6 +20,12 @@ public abstract class SqlDialect
 
     /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
     public abstract bool IsTransient(DbException exception);
+
+    /// <summary>
+    /// Announces a committed change to the other nodes. Sent inside the change's transaction, so it is
+    /// delivered on commit and never for a rolled-back change. One node (SQLite) has nobody to tell.
+    /// </summary>
+    public virtual Task NotifyAsync(DbConnection connection, DbTransaction transaction, ChangeNotice notice) => Task.CompletedTask;
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -70,4 +78,9 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override bool IsTransient(DbException exception) => exception.IsTransient;
+
+    public const string ChangeChannel = "taskee_changes";
+
+    public override Task NotifyAsync(DbConnection connection, DbTransaction transaction, ChangeNotice notice) =>
+        connection.ExecuteAsync("SELECT pg_notify(@channel, @payload)", new { channel = ChangeChannel, payload = notice.ToPayload() }, transaction);
 }

@@ -109,6 +109,7 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
                 """;
             await connection.ExecuteAsync(update, Parameters(updated), transaction);
             await AuditAppender.AppendAsync(connection, transaction, Dialect, current.Id, outcome.Audit(updated), context, now);
+            await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Organisation, updated.Id, updated.Version));
             return new WriteResult<Organisation>(WriteStatus.Done, updated);
         }, ct);
 

@@ -32,6 +32,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
+        services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
         return services;
     }
 }
