@@ -49,6 +49,12 @@ pg_start() {
   export PG_BIN PG_DIR PG_PORT PG_CONNECTION
 }
 
+# Restarts the server in place (same port and data), as an operator or a crash-restart would.
+pg_restart() {
+  pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -m fast -w -t 60 \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off" restart >/dev/null
+}
+
 pg_stop() {
   [ -n "${PG_DIR:-}" ] || return 0
   [ -d "$PG_DIR/data" ] && pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1

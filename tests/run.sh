@@ -28,8 +28,13 @@ run_suite() {
 run_suite sqlite "Category!=Cluster"   # a cluster needs PostgreSQL
 run_suite postgres
 
-passed=$(grep -ohE "Passed: +[0-9]+" "$results"/*.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -ohE "Failed: +[0-9]+" "$results"/*.log | awk '{s+=$2} END {print s+0}')
+echo "==> Chaos: node processes on PostgreSQL; kill -9, kill -STOP, database restart"
+TASKEE_CHAOS_PG="$PG_CONNECTION" TASKEE_CHAOS_PG_RESTART="source $PWD/tests/postgres.sh && pg_restart" \
+  dotnet run -c Release --no-build --project tests/Taskee.Chaos 2>&1 | tee "$results/chaos.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+passed=$(grep -ohE "Passed: +[0-9]+|^chaos: [0-9]+ passed" "$results"/*.log | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}')
+failed=$(grep -ohE "Failed: +[0-9]+|, [0-9]+ failed$" "$results"/*.log | grep -oE "[0-9]+" | awk '{s+=$1} END {print s+0}')
 [ "$passed" -gt 0 ] || status=1
 echo
 echo "Summary: $passed passed, $failed failed"

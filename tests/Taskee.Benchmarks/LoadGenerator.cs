@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using Taskee.Processes;
 
 namespace Taskee.Benchmarks;
 
@@ -23,7 +24,14 @@ public static class LoadGenerator
         var connections = Option(args, "--connections", 32);
         var rounds = Option(args, "--rounds", 2);
 
-        await using var node = await NodeProcess.StartAsync(AdminKey);
+        var directory = Directory.CreateTempSubdirectory("taskee-load-").FullName;
+        await using var node = await NodeProcess.StartAsync("load", new Dictionary<string, string>
+        {
+            ["Storage:ConnectionString"] = $"Data Source={Path.Combine(directory, "load.db")}",
+            ["Auth:BootstrapAdminKey"] = AdminKey,
+            ["Bench:BareEndpoint"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        }, directory);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var client = new HttpClient(handler) { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
