@@ -56,12 +56,22 @@ public sealed partial class NodeLifecycle(
         return Task.CompletedTask;
     }
 
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    // The drain runs once, and every stop waits for it: under a test host the host is stopped twice at once
+    // (the factory, and Program's own RunAsync, which disposes the services as soon as its stop returns).
+    private readonly Lock _draining = new();
+    private Task? _drain;
+
+    public Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        lock (_draining) return _drain ??= DrainAsync();
+    }
+
+    private async Task DrainAsync()
     {
         await quota.FinalFlushAsync();
         try
         {
-            await registry.DeregisterAsync(node.Id, cancellationToken);
+            await registry.DeregisterAsync(node.Id, CancellationToken.None);
         }
         catch (Exception ex) when (ex is System.Data.Common.DbException or TimeoutException)
         {
