@@ -28,7 +28,8 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnection) { Database = _database }.ConnectionString;
 
-    public static async Task<ChaosCluster> StartAsync(string serverConnection, int nodes, string scenario)
+    /// <param name="overrides">Settings that replace the chaos defaults (short lease TTL and flush interval).</param>
+    public static async Task<ChaosCluster> StartAsync(string serverConnection, int nodes, string scenario, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var database = $"chaos_{scenario}_{Guid.NewGuid():N}"[..40];
         await using (var connection = new NpgsqlConnection(serverConnection))
@@ -50,6 +51,7 @@ public sealed class ChaosCluster : IAsyncDisposable
             ["Cluster:NodeTtl"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) settings[key] = value;
         var started = new List<NodeProcess>();
         for (var i = 0; i < nodes; i++) started.Add(await NodeProcess.StartAsync($"node{i}", settings, logDirectory));
         return new ChaosCluster(serverConnection, database, logDirectory, started);

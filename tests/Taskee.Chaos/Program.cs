@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Taskee.Chaos;
 
-// Usage: TASKEE_CHAOS_PG=<server connection string> dotnet run --project tests/Taskee.Chaos [-- --rounds 3]
+// Usage: TASKEE_CHAOS_PG=<server connection string> dotnet run --project tests/Taskee.Chaos [-- --rounds 3 | --measure [seconds]]
 // The database restart needs TASKEE_CHAOS_PG_RESTART, a shell command that restarts the server (tests/run.sh sets it).
 var server = Environment.GetEnvironmentVariable("TASKEE_CHAOS_PG");
 if (string.IsNullOrEmpty(server))
@@ -9,6 +9,12 @@ if (string.IsNullOrEmpty(server))
     Console.Error.WriteLine("Set TASKEE_CHAOS_PG to a PostgreSQL server connection string, or run tests/run.sh, which starts one.");
     return 2;
 }
+if (args.Length > 0 && args[0] == "--measure")
+{
+    await Measurements.RunAsync(server, args.Length > 1 && int.TryParse(args[1], out var s) ? s : 8);
+    return 0;
+}
+
 var rounds = args.Length == 2 && args[0] == "--rounds" && int.TryParse(args[1], out var r) ? r : 3;
 var restartCommand = Environment.GetEnvironmentVariable("TASKEE_CHAOS_PG_RESTART");
 
