@@ -12,8 +12,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Taskee.Api.ApiKeys;
 using Taskee.Api.Audit;
 using Taskee.Api.Auth;
+using Taskee.Api.Auth.Jwt;
+using Microsoft.Extensions.Options;
 using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
+using Taskee.Api.Identity;
 using Taskee.Api.Members;
 using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
@@ -25,6 +28,8 @@ namespace Taskee.Api;
 
 public static class ApiExtensions
 {
+    private const string BearerScheme = "Bearer";
+
     /// <summary>Services of the HTTP API: JSON rules, problem details, authentication, authorization, OpenAPI, health.</summary>
     public static IServiceCollection AddTaskeeApi(this IServiceCollection services)
     {
@@ -45,13 +50,29 @@ public static class ApiExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         services.AddSingleton<ApiKeyCache>();
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IdentityCache>();
+        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
+        services.AddHttpClient(IssuerRegistry.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<IssuerRegistry>();
+        services.AddSingleton<JwksMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<JwksMonitor>());
+
+        // One bearer scheme in front: "tk_..." is an API key, anything else a JWT.
+        services.AddAuthentication(BearerScheme)
+            .AddPolicyScheme(BearerScheme, "API key or JWT", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString() is var header
+                && header.StartsWith("Bearer " + ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : JwtAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 
+        services.AddTaskeeRateLimits();
         services.AddSingleton<StartupGate>();
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddHostedService<IdempotencyPurgeService>();
@@ -75,6 +96,7 @@ public static class ApiExtensions
         app.UseMiddleware<StartupGateMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseMiddleware<IdempotencyMiddleware>();
         return app;
     }
@@ -95,6 +117,9 @@ public static class ApiExtensions
         app.MapMemberEndpoints();
         app.MapOpsEndpoints(app.Configuration);
         app.MapClusterEndpoints();
+        app.MapRoleEndpoints();
+        app.MapSsoEndpoints();
+        app.MapAuthStatusEndpoints();
         return app;
     }
 }

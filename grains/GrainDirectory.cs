@@ -94,6 +94,9 @@ public sealed partial class GrainDirectory(
     public IReadOnlyList<(string OrgId, long Version)> ActiveVersions() =>
         ActiveGrains().Select(g => (g.OrgId, g.Version)).ToList();
 
+    /// <summary>The plan of an organisation active here, or null (callers then assume a default); never activates.</summary>
+    public string? ActivePlan(string orgId) => Active(orgId)?.PlanId;
+
     /// <summary>The settings version the active grain holds, or null when it is not active here.</summary>
     public long? ActiveVersion(string orgId) => Active(orgId)?.Version;
 

@@ -57,6 +57,11 @@ internal sealed class OrganisationGrain : IOrganisationGrain
 
     public long LastUsedTicks => Volatile.Read(ref _lastUsedTicks);
 
+    public string PlanId
+    {
+        get { lock (_turn) return _organisation.PlanId; }
+    }
+
     public long Version
     {
         get { lock (_turn) return _organisation.Version; }

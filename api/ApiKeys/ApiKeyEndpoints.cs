@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
 using Taskee.Grains.Interfaces;
@@ -17,22 +18,27 @@ public sealed record CreateApiKeyRequest(string? Name, List<string>? Scopes, Dat
     {
         if (string.IsNullOrWhiteSpace(Name) || Name.Length > 200) errors.Add("name", "name is required: 1 to 200 characters.");
         if (Scopes is null || Scopes.Count == 0)
-            errors.Add("scopes", $"scopes is required: one or more of {string.Join(", ", Permissions.Scopes.ForOrganisationKeys)}.");
+            errors.Add("scopes", $"scopes is required: one or more of {string.Join(", ", Roles.OrganisationKeyScopes)}.");
         else
-            foreach (var scope in Scopes.Where(s => !Permissions.Scopes.ForOrganisationKeys.Contains(s)))
-                errors.Add("scopes", $"Unknown scope '{scope}'; use {string.Join(", ", Permissions.Scopes.ForOrganisationKeys)}.");
+            foreach (var scope in Scopes.Where(s => !Roles.OrganisationKeyScopes.Contains(s)))
+                errors.Add("scopes", $"Unknown scope '{scope}'; use {string.Join(", ", Roles.OrganisationKeyScopes)}.");
     }
 }
 
-public sealed record ApiKeyResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt)
+public sealed record ApiKeyResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? PreviousSecretValidUntil)
 {
-    public static ApiKeyResponse From(ApiKeyRecord k) => new(k.Id, k.Name, k.Scopes, k.CreatedAt, k.ExpiresAt, k.RevokedAt);
+    public static ApiKeyResponse From(ApiKeyRecord k) =>
+        new(k.Id, k.Name, k.Scopes, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt, k.PreviousValidUntil);
 }
 
 /// <summary>The one response that carries the key itself; it is not stored and cannot be shown again.</summary>
 public sealed record CreatedApiKeyResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, string Key);
 
 public sealed record ApiKeyList(IReadOnlyList<ApiKeyResponse> Items);
+
+/// <summary>The key with its new secret (shown once), and until when the previous secret still works.</summary>
+public sealed record RotatedApiKeyResponse(string Id, string Key, DateTimeOffset PreviousValidUntil);
 
 public static class ApiKeyEndpoints
 {
@@ -44,6 +50,22 @@ public static class ApiKeyEndpoints
         group.MapGet("/", ListAsync).RequireAuthorization(Permissions.KeysRead).WithName("ListApiKeys");
         group.MapDelete("/{keyId}", RevokeAsync).RequireAuthorization(Permissions.KeysWrite)
             .WithMetadata(new IdempotentMutationAttribute()).WithName("RevokeApiKey");
+        group.MapPost("/{keyId}/rotate", RotateAsync).RequireAuthorization(Permissions.KeysWrite)
+            .WithMetadata(new IdempotentMutationAttribute()).WithName("RotateApiKey");
+    }
+
+    /// <summary>A new secret for the same key id; the old secret keeps working for Auth:ApiKeyRotationGrace.</summary>
+    public static async Task<Results<Ok<RotatedApiKeyResponse>, ProblemHttpResult>> RotateAsync(
+        string orgId, string keyId, IApiKeyStore keys, ApiKeyCache cache, IOptions<AuthOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var (_, fresh) = ApiKeyToken.Generate();
+        var previousValidUntil = clock.GetUtcNow() + options.Value.ApiKeyRotationGrace;
+        var audit = new AuditRecord("apikey.rotated", $"organisations/{orgId}/api-keys/{keyId}", null,
+            JsonSerializer.Serialize(new { id = keyId, previousValidUntil }, AuditJsonOptions.Options));
+        if (!await keys.RotateAsync(orgId, keyId, ApiKeyToken.HashSecret(fresh.Secret), previousValidUntil, audit, http.ChangeContext(), ct))
+            return Problems.NotFound($"Organisation '{orgId}' has no live API key '{keyId}'.");
+        cache.Invalidate(keyId);
+        return TypedResults.Ok(new RotatedApiKeyResponse(keyId, $"{ApiKeyToken.Prefix}{keyId}_{fresh.Secret}", previousValidUntil));
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(

@@ -26,12 +26,17 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!ApiKeyToken.TryParse(token, out var parts)) return AuthenticateResult.Fail("The API key is malformed.");
 
         var record = await keys.FindAsync(parts.Id, Context.RequestAborted);
-        if (record is null || !ApiKeyToken.SecretMatches(parts.Secret, record.SecretHash))
+        var now = clock.GetUtcNow();
+        var current = record is not null && ApiKeyToken.SecretMatches(parts.Secret, record.SecretHash);
+        // After a rotation the previous secret works until its grace period ends.
+        var previous = record is { PreviousSecretHash: { } old, PreviousValidUntil: { } until } && until > now && ApiKeyToken.SecretMatches(parts.Secret, old);
+        if (record is null || !(current || previous))
             return AuthenticateResult.Fail("The API key is not valid.");
         if (record.RevokedAt is not null) return AuthenticateResult.Fail("The API key was revoked.");
-        if (record.ExpiresAt is { } expires && expires <= clock.GetUtcNow()) return AuthenticateResult.Fail("The API key has expired.");
+        if (record.ExpiresAt is { } expires && expires <= now) return AuthenticateResult.Fail("The API key has expired.");
+        await keys.TouchAsync(record.Id, now, Context.RequestAborted);
 
-        var caller = new Caller(record.Id, record.OrgId, record.Scopes);
+        var caller = new Caller(Caller.ApiKeyKind, record.Id, record.OrgId, Roles.Expand(record.Scopes));
         return AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(SchemeName), SchemeName));
     }
 }

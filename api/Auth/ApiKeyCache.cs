@@ -28,5 +28,15 @@ public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
 
     public void Invalidate(string keyId) => _entries.TryRemove(keyId, out _);
 
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _lastTouched = new(StringComparer.Ordinal);
+
+    /// <summary>Records the key's last use, at most once a minute per key and node: good enough to spot dead keys.</summary>
+    public async ValueTask TouchAsync(string keyId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_lastTouched.TryGetValue(keyId, out var last) && now - last < TimeSpan.FromMinutes(1)) return;
+        _lastTouched[keyId] = now;
+        await store.TouchAsync(keyId, now, ct);
+    }
+
     public void Clear() => _entries.Clear();
 }

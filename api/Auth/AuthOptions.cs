@@ -13,6 +13,9 @@ public sealed class AuthOptions
     /// </summary>
     public string? BootstrapAdminKey { get; set; }
 
+    /// <summary>After a rotation, how long the previous secret of an API key keeps working.</summary>
+    public TimeSpan ApiKeyRotationGrace { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Keeps the key out of logs and option dumps.</summary>
     public override string ToString() => $"AuthOptions {{ BootstrapAdminKey = {(BootstrapAdminKey is null ? "unset" : "***")} }}";
 }

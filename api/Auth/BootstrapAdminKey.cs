@@ -43,7 +43,7 @@ public sealed partial class BootstrapAdminKey(IApiKeyStore keys, IOptions<AuthOp
 
     private Task StoreAsync(ApiKeyToken.Parts parts, string name, CancellationToken ct)
     {
-        var record = new ApiKeyRecord(parts.Id, OrgId: null, name, [Permissions.Scopes.PlatformAdmin],
+        var record = new ApiKeyRecord(parts.Id, OrgId: null, name, [Roles.PlatformAdmin],
             ApiKeyToken.HashSecret(parts.Secret), clock.GetUtcNow(), ExpiresAt: null, RevokedAt: null);
         var audit = new AuditRecord("apikey.created", $"api-keys/{parts.Id}", null, $$"""{"id":"{{parts.Id}}","name":"{{name}}","scopes":["platform-admin"]}""");
         return keys.CreateAsync(record, audit, System, ct);

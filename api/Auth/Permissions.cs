@@ -3,8 +3,9 @@ using System.Collections.Frozen;
 namespace Taskee.Api.Auth;
 
 /// <summary>
-/// Every permission an endpoint can require, and which API key scopes grant it: the one table
-/// that says who may do what. Platform permissions are never granted to an organisation's caller.
+/// Every permission an endpoint can require. Endpoints name theirs with <c>RequireAuthorization(Permissions.X)</c>;
+/// <see cref="Roles"/> says which role or key scope grants which. Platform permissions are never granted to a
+/// caller of one organisation.
 /// </summary>
 public static class Permissions
 {
@@ -21,6 +22,11 @@ public static class Permissions
     public const string UsageWrite = "usage:write";
     public const string MembersRead = "members:read";
     public const string MembersWrite = "members:write";
+    public const string RolesRead = "roles:read";
+    public const string RolesWrite = "roles:write";
+    public const string SsoRead = "sso:read";
+    public const string SsoWrite = "sso:write";
+    public const string BillingRead = "billing:read";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -33,41 +39,78 @@ public static class Permissions
     public const string FlagsWrite = "platform:flags:write";
     public const string PlatformAuditRead = "platform:audit:read";
     public const string OpsRead = "platform:ops:read";
+    public const string AuthStatusRead = "platform:auth:read";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
-    /// <summary>Scopes an API key can carry.</summary>
-    public static class Scopes
+    public static readonly FrozenSet<string> All = new[]
     {
-        /// <summary>This organisation's admin API.</summary>
-        public const string Admin = "admin";
+        OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
+        MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead,
+        OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
+    }.ToFrozenSet();
 
-        /// <summary>The product API: usage checks and entitlements.</summary>
-        public const string Usage = "usage";
+    /// <summary>Permissions a custom role of an organisation may hold: the organisation ones.</summary>
+    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p)).ToFrozenSet();
+}
 
-        /// <summary>Everything, on every organisation. Only platform keys carry it.</summary>
-        public const string PlatformAdmin = "platform-admin";
+/// <summary>
+/// The role table: built-in organisation roles, platform roles, and the extra API key scope <c>usage</c>.
+/// An API key's scopes are names from this table too.
+/// </summary>
+public static class Roles
+{
+    public const string Owner = "owner";
+    public const string Admin = "admin";
+    public const string Billing = "billing";
+    public const string Auditor = "auditor";
+    public const string Member = "member";
+    public const string PlatformAdmin = "platform-admin";
+    public const string PlatformSupport = "platform-support";
 
-        public static readonly IReadOnlyList<string> ForOrganisationKeys = [Admin, Usage];
-    }
+    /// <summary>Key scope for product services: usage decisions and entitlements, nothing else.</summary>
+    public const string Usage = "usage";
 
-    private static readonly string[] AllPermissions =
+    public static readonly IReadOnlyList<string> BuiltIn = [Owner, Admin, Billing, Auditor, Member];
+
+    /// <summary>Scopes an organisation's API key may carry.</summary>
+    public static readonly IReadOnlyList<string> OrganisationKeyScopes = [Owner, Admin, Billing, Auditor, Member, Usage];
+
+    private static readonly string[] AdminPermissions =
     [
-        OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead,
-        UsageRead, UsageWrite, MembersRead, MembersWrite,
-        OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead,
+        Permissions.OrgRead, Permissions.OrgWrite, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.KeysWrite,
+        Permissions.AuditRead, Permissions.AuditExport, Permissions.PlansRead, Permissions.UsageRead,
+        Permissions.MembersRead, Permissions.MembersWrite, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
     ];
 
-    private static readonly FrozenDictionary<string, FrozenSet<string>> ByScope = new Dictionary<string, FrozenSet<string>>
+    public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
     {
-        [Scopes.Admin] = new[]
+        [Owner] = AdminPermissions.Concat([Permissions.RolesWrite, Permissions.SsoWrite]).ToFrozenSet(),
+        [Admin] = AdminPermissions.ToFrozenSet(),
+        [Billing] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.BillingRead, Permissions.UsageRead }.ToFrozenSet(),
+        [Auditor] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.AuditRead, Permissions.AuditExport }.ToFrozenSet(),
+        [Member] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.UsageRead }.ToFrozenSet(),
+        [Usage] = new[] { Permissions.EntitlementsRead, Permissions.UsageRead, Permissions.UsageWrite }.ToFrozenSet(),
+        [PlatformAdmin] = Permissions.All,
+        [PlatformSupport] = new[]
         {
-            OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, MembersRead, MembersWrite,
+            Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.AuditRead, Permissions.PlansRead,
+            Permissions.UsageRead, Permissions.MembersRead, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
+            Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
         }.ToFrozenSet(),
-        [Scopes.Usage] = new[] { EntitlementsRead, UsageRead, UsageWrite }.ToFrozenSet(),
-        [Scopes.PlatformAdmin] = AllPermissions.ToFrozenSet(),
     }.ToFrozenDictionary();
 
-    public static bool Grants(IEnumerable<string> scopes, string permission) =>
-        scopes.Any(scope => ByScope.TryGetValue(scope, out var granted) && granted.Contains(permission));
+    public static bool IsPlatformRole(string role) => role is PlatformAdmin or PlatformSupport;
+
+    /// <summary>The permissions of a set of role (or scope) names; custom roles of the organisation resolve through <paramref name="custom"/>.</summary>
+    public static HashSet<string> Expand(IEnumerable<string> roles, IReadOnlyDictionary<string, IReadOnlyList<string>>? custom = null)
+    {
+        var permissions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var role in roles)
+        {
+            if (Grants.TryGetValue(role, out var granted)) permissions.UnionWith(granted);
+            else if (custom is not null && custom.TryGetValue(role, out var customGrants)) permissions.UnionWith(customGrants.Where(Permissions.Assignable.Contains));
+        }
+        return permissions;
+    }
 }

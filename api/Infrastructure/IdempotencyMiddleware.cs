@@ -40,14 +40,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
         }
 
         var requestHash = await HashRequestAsync(context.Request);
-        var entry = await store.ReserveAsync(caller.KeyId, key, requestHash, StaleClaim, context.RequestAborted);
+        var entry = await store.ReserveAsync(caller.Subject, key, requestHash, StaleClaim, context.RequestAborted);
         if (!entry.Reserved)
         {
             await AnswerFromEarlierAsync(context, entry, requestHash);
             return;
         }
 
-        await ExecuteAndStoreAsync(context, caller.KeyId, key);
+        await ExecuteAndStoreAsync(context, caller.Subject, key);
     }
 
     private static async Task AnswerFromEarlierAsync(HttpContext context, IdempotencyEntry entry, string requestHash)

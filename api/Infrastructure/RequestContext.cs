@@ -13,7 +13,7 @@ public static class RequestContext
     public static ChangeContext ChangeContext(this HttpContext context)
     {
         var caller = Auth.Caller.From(context.User);
-        var actor = caller is null ? AuditActor.System : new AuditActor("apiKey", caller.KeyId);
+        var actor = caller is null ? AuditActor.System : new AuditActor(caller.Kind, caller.Id);
         return new ChangeContext(actor, context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString());
     }
 

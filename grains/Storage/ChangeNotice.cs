@@ -2,13 +2,15 @@ namespace Taskee.Grains.Storage;
 
 /// <summary>
 /// "Something changed" between nodes: an organisation (with its new version), the catalog (plans and
-/// flags), or an API key (revoked). Receivers reload what the notice names; small enough for NOTIFY.
+/// flags), an API key (revoked, rotated), or an organisation's identity settings (custom roles, SSO).
+/// Receivers reload what the notice names; small enough for NOTIFY.
 /// </summary>
 public sealed record ChangeNotice(string Kind, string Id, long Version)
 {
     public const string Organisation = "org";
     public const string Catalog = "catalog";
     public const string ApiKey = "apikey";
+    public const string Identity = "identity";
 
     public string ToPayload() => $"{Kind}|{Version}|{Id}";
 

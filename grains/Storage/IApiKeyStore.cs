@@ -12,7 +12,10 @@ public sealed record ApiKeyRecord(
     string SecretHash,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt);
+    DateTimeOffset? RevokedAt,
+    string? PreviousSecretHash = null,
+    DateTimeOffset? PreviousValidUntil = null,
+    DateTimeOffset? LastUsedAt = null);
 
 public interface IApiKeyStore
 {
@@ -28,4 +31,14 @@ public interface IApiKeyStore
     Task<bool> RevokeAsync(string? orgId, string keyId, AuditRecord audit, ChangeContext context, CancellationToken ct = default);
 
     Task<bool> AnyPlatformKeyAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Gives a live key a new secret; the old one keeps working until <paramref name="previousValidUntil"/>.
+    /// False when there is no such live key of that organisation.
+    /// </summary>
+    Task<bool> RotateAsync(string? orgId, string keyId, string newSecretHash, DateTimeOffset previousValidUntil, AuditRecord audit,
+        ChangeContext context, CancellationToken ct = default);
+
+    /// <summary>Records that the key was used (callers throttle this: it is not an audit event).</summary>
+    Task TouchAsync(string keyId, DateTimeOffset at, CancellationToken ct = default);
 }

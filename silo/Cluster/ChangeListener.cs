@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Npgsql;
 using Taskee.Api.Auth;
+using Taskee.Api.Auth.Jwt;
 using Taskee.Api.Infrastructure;
 using Taskee.Grains;
 using Taskee.Grains.Catalog;
@@ -21,6 +22,8 @@ public sealed partial class ChangeListener(
     CatalogCache catalog,
     IOrganisationStore organisations,
     ApiKeyCache keys,
+    IdentityCache identity,
+    IssuerRegistry issuers,
     ILogger<ChangeListener> logger) : BackgroundService
 {
     private readonly Channel<ChangeNotice> _notices = Channel.CreateUnbounded<ChangeNotice>(new UnboundedChannelOptions { SingleReader = true });
@@ -93,6 +96,10 @@ public sealed partial class ChangeListener(
             case ChangeNotice.ApiKey:
                 keys.Invalidate(notice.Id);
                 break;
+            case ChangeNotice.Identity:
+                identity.Invalidate(notice.Id);
+                await issuers.ReloadAsync(ct);
+                break;
         }
     }
 
@@ -101,6 +108,7 @@ public sealed partial class ChangeListener(
     {
         await catalog.ReloadAsync(ct);
         keys.Clear();
+        await issuers.ReloadAsync(ct);
         foreach (var (orgId, version) in grains.ActiveVersions())
         {
             if (await organisations.GetAsync(orgId, ct) is { } organisation && organisation.Version > version)

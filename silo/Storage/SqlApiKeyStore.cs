@@ -7,7 +7,8 @@ namespace Taskee.Silo.Storage;
 
 public sealed class SqlApiKeyStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IApiKeyStore
 {
-    private const string Columns = "id, org_id, name, scopes, secret_hash, created_at, expires_at, revoked_at";
+    private const string Columns =
+        "id, org_id, name, scopes, secret_hash, created_at, expires_at, revoked_at, previous_secret_hash, previous_valid_until, last_used_at";
 
     private sealed class ApiKeyRow
     {
@@ -19,16 +20,20 @@ public sealed class SqlApiKeyStore(SqlDialect dialect, TimeProvider clock) : Sql
         public string CreatedAt { get; set; } = "";
         public string? ExpiresAt { get; set; }
         public string? RevokedAt { get; set; }
+        public string? PreviousSecretHash { get; set; }
+        public string? PreviousValidUntil { get; set; }
+        public string? LastUsedAt { get; set; }
 
         public ApiKeyRecord ToRecord() => new(Id, OrgId, Name, JsonSerializer.Deserialize<string[]>(Scopes) ?? [],
-            SecretHash, Iso.Parse(CreatedAt), Iso.ParseOrNull(ExpiresAt), Iso.ParseOrNull(RevokedAt));
+            SecretHash, Iso.Parse(CreatedAt), Iso.ParseOrNull(ExpiresAt), Iso.ParseOrNull(RevokedAt),
+            PreviousSecretHash, Iso.ParseOrNull(PreviousValidUntil), Iso.ParseOrNull(LastUsedAt));
     }
 
     public Task CreateAsync(ApiKeyRecord key, AuditRecord audit, ChangeContext context, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction) =>
         {
             const string insert = $"""
-                INSERT INTO api_keys ({Columns})
+                INSERT INTO api_keys (id, org_id, name, scopes, secret_hash, created_at, expires_at, revoked_at)
                 VALUES (@Id, @OrgId, @Name, @Scopes, @SecretHash, @CreatedAt, @ExpiresAt, NULL)
                 """;
             await connection.ExecuteAsync(insert, new
@@ -78,5 +83,27 @@ public sealed class SqlApiKeyStore(SqlDialect dialect, TimeProvider clock) : Sql
         await using var connection = await OpenAsync(ct);
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM api_keys WHERE org_id IS NULL AND revoked_at IS NULL", cancellationToken: ct)) > 0;
+    }
+
+    public Task<bool> RotateAsync(string? orgId, string keyId, string newSecretHash, DateTimeOffset previousValidUntil, AuditRecord audit,
+        ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            var sql = $"""
+                UPDATE api_keys SET previous_secret_hash = secret_hash, previous_valid_until = @until, secret_hash = @newSecretHash
+                WHERE id = @keyId AND {(orgId is null ? "org_id IS NULL" : "org_id = @orgId")} AND revoked_at IS NULL
+                """;
+            var rows = await connection.ExecuteAsync(sql, new { keyId, orgId, newSecretHash, until = Iso.ToText(previousValidUntil) }, transaction);
+            if (rows == 0) return false;
+            await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId ?? AuditEvent.PlatformChain, audit, context, clock.GetUtcNow());
+            await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.ApiKey, keyId, 0));
+            return true;
+        }, ct);
+
+    public async Task TouchAsync(string keyId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE api_keys SET last_used_at = @at WHERE id = @keyId", new { keyId, at = Iso.ToText(at) }, cancellationToken: ct));
     }
 }

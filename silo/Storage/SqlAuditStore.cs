@@ -4,8 +4,12 @@ using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
 
-public sealed class SqlAuditStore(SqlDialect dialect) : SqlStore(dialect), IAuditStore
+public sealed class SqlAuditStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IAuditStore
 {
+    public Task<AuditEvent> AppendAsync(string chainId, AuditRecord record, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync((connection, transaction) =>
+            AuditAppender.AppendAsync(connection, transaction, Dialect, chainId, record, context, clock.GetUtcNow()), ct);
+
     private sealed class AuditRow
     {
         public string OrgId { get; set; } = "";

@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
         services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
+        services.AddSingleton<IIdentityStore, SqlIdentityStore>();
         return services;
     }
 }
