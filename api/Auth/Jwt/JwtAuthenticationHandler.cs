@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -56,6 +55,7 @@ public sealed class JwtAuthenticationHandler(
             IssuerSigningKeys = keys.Select(k => k.Key),
             ValidAlgorithms = Algorithms,
             RequireSignedTokens = true,
+            TryAllIssuerSigningKeys = parsed.Kid is null, // a token that names its key is checked against that key only
             RequireExpirationTime = true,
             ValidateLifetime = true,
             ClockSkew = o.ClockSkew,
@@ -98,12 +98,10 @@ public sealed class JwtAuthenticationHandler(
     /// <summary>Roles as a string ("admin" or "admin billing") or an array of strings.</summary>
     private static IReadOnlyList<string> ReadRoles(JsonWebToken token, string claim)
     {
-        if (!token.TryGetPayloadValue<JsonElement>(claim, out var value)) return [];
-        return value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString()!.Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            JsonValueKind.Array => value.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!).ToList(),
-            _ => [],
-        };
+        if (token.TryGetPayloadValue<List<string>>(claim, out var many) && many is not null)
+            return many.SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
+        return token.TryGetPayloadValue<string>(claim, out var single) && single is not null
+            ? single.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            : [];
     }
 }
