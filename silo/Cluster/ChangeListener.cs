@@ -28,8 +28,6 @@ public sealed partial class ChangeListener(
 {
     private readonly Channel<ChangeNotice> _notices = Channel.CreateUnbounded<ChangeNotice>(new UnboundedChannelOptions { SingleReader = true });
 
-    public bool Connected { get; private set; }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (dialect is not PostgresDialect postgres) return;
@@ -49,7 +47,6 @@ public sealed partial class ChangeListener(
                 };
                 await using (var listen = new NpgsqlCommand($"LISTEN {PostgresDialect.ChangeChannel}", connection))
                     await listen.ExecuteNonQueryAsync(stoppingToken);
-                Connected = true;
                 if (!firstConnection) await ResyncAsync(stoppingToken);
                 firstConnection = false;
                 delay = TimeSpan.FromMilliseconds(200);
@@ -58,7 +55,6 @@ public sealed partial class ChangeListener(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                Connected = false;
                 firstConnection = false;
                 LogConnectionLost(ex, delay);
                 await Task.Delay(delay, stoppingToken);

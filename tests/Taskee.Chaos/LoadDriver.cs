@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -79,13 +78,5 @@ public sealed class LoadDriver(IReadOnlyList<Uri> nodes, string orgId, int worke
                 await Task.Delay(10);
             }
         }
-    }
-
-    public static async Task RunForAsync(TimeSpan duration, Func<Task>? during = null)
-    {
-        var watch = Stopwatch.StartNew();
-        if (during is not null) await during();
-        var left = duration - watch.Elapsed;
-        if (left > TimeSpan.Zero) await Task.Delay(left);
     }
 }
