@@ -46,7 +46,18 @@ public static class ApiExtensions
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier);
+        {
+            c.ProblemDetails.Extensions["requestId"] = c.HttpContext.TraceIdentifier;
+            // Answers the framework writes itself (status code pages) get a detail that says what to do.
+            c.ProblemDetails.Detail ??= c.ProblemDetails.Status switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
+                StatusCodes.Status413PayloadTooLarge => "The request body is too large; split the request.",
+                StatusCodes.Status404NotFound => "There is no such endpoint; see /openapi for the API.",
+                StatusCodes.Status405MethodNotAllowed => "This endpoint does not accept this method; see /openapi for the API.",
+                _ => null,
+            };
+        });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
         services.AddSingleton<ApiKeyCache>();
@@ -73,6 +84,12 @@ public static class ApiExtensions
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
 
         services.AddTaskeeRateLimits();
+        services.AddSingleton<TrafficMeter>();
+        services.AddSingleton<RequestOutcomes>();
+        services.AddSingleton<AuditLag>();
+        services.TryAddSingleton<IWebhookHealth, NoWebhooks>();
+        services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<OpsSampler>();
         services.AddSingleton<StartupGate>();
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddHostedService<IdempotencyPurgeService>();
@@ -90,6 +107,8 @@ public static class ApiExtensions
     public static WebApplication UseTaskeeApi(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
+        app.UseRouting();
+        app.UseMiddleware<RequestOutcomeMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<BodySizeLimitMiddleware>();
@@ -107,6 +126,7 @@ public static class ApiExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapOpenApi();
         app.MapOpenApiPage();
+        app.MapOpsDashboard();
 
         app.MapOrganisationEndpoints();
         app.MapPlanEndpoints();

@@ -240,6 +240,7 @@ internal sealed class OrganisationGrain : IOrganisationGrain
             {
                 counter.Allowance += grant.Granted;
                 counter.LastLeaseSize = grant.Granted;
+                _runtime.Metrics.LeaseGranted();
                 counter.LastLeaseAtTicks = requestedAt.UtcTicks;
                 // Counted from before the request: this node stops spending before the ledger may reclaim.
                 counter.LeaseExpiresTicks = (requestedAt + _runtime.Options.LeaseTtl).UtcTicks;

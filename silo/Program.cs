@@ -8,21 +8,27 @@ if (args.Length > 0 && SiloCommands.Find(args[0]) is { } command)
     return await command(args[1..]);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddTaskeeSilo();
-
-var app = builder.Build();
-app.UseTaskeeApi();
-app.MapTaskeeApi();
-
 try
 {
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddTaskeeSilo();
+    builder.AddTaskeeTelemetry();
+
+    var app = builder.Build();
+    app.UseTaskeeApi();
+    app.MapTaskeeApi();
     await app.RunAsync();
     return 0;
 }
 catch (OptionsValidationException ex)
 {
     Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
+    return 2;
+}
+catch (InvalidOperationException ex) when (ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+{
+    // A value of the wrong shape (a TimeSpan that is not one): say which, without a stack trace.
+    Console.Error.WriteLine($"Configuration error: {ex.Message} Durations look like 00:00:05.");
     return 2;
 }
 

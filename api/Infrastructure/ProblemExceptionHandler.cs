@@ -15,7 +15,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
     {
         if (exception is BadHttpRequestException bad)
         {
-            await Problems.Write(context, bad.StatusCode, TitleFor(bad.StatusCode), Describe(bad));
+            var status = bad.InnerException is BadHttpRequestException inner ? inner.StatusCode : bad.StatusCode;
+            await Problems.Write(context, status, TitleFor(status), Describe(bad));
             return true;
         }
 
@@ -50,6 +51,8 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
         JsonException json => $"The request body is not valid for this endpoint: {json.Message}",
+        BadHttpRequestException inner => inner.Message,
+        _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) => "A JSON body is required.",
         _ => bad.Message,
     };
 

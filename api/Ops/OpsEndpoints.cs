@@ -1,25 +1,57 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Taskee.Api.Audit;
 using Taskee.Api.Auth;
+using Taskee.Api.Auth.Jwt;
+using Taskee.Api.Infrastructure;
 using Taskee.Api.Usage;
 using Taskee.Grains;
+using Taskee.Grains.Cluster;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains.Quota;
+using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Ops;
 
-/// <summary>This node's quota counters: what load generators and the (planned) ops dashboard read.</summary>
+/// <summary>This node's quota counters: what load generators read.</summary>
 public sealed record QuotaStats(string NodeId, DateTimeOffset StartedAt, int ActiveGrains, long Decisions, long Denials, long LedgerRoundTrips);
 
+public sealed record OpsNode(string Id, string Address, string Version, DateTimeOffset StartedAt, double UptimeSeconds, double HeartbeatAgeSeconds,
+    bool Alive, bool Self, NodeStats? Stats);
+
+public sealed record OpsOrganisationLine(string OrgId, long Decisions, long Denials, string? Metric, double? UsedFraction);
+
+public sealed record OpsOrganisations(IReadOnlyList<OpsOrganisationLine> TopByTraffic, IReadOnlyList<OpsOrganisationLine> TopByDenials, IReadOnlyList<OpsOrganisationLine> NearLimit);
+
+public sealed record OpsIssuer(string Issuer, string? OrgId, bool Stale, DateTimeOffset? LastSuccess, string? LastError, int Keys);
+
+public sealed record OpsOverview(DateTimeOffset At, IReadOnlyList<OpsNode> Nodes, OpsOrganisations Organisations, WebhookHealthStatus Webhooks,
+    IReadOnlyList<OpsIssuer> Jwks, double AuditLagSeconds);
+
+public sealed record OpsOrganisationDetail(object Organisation, object Entitlements, IReadOnlyDictionary<string, UsageResponse> Usage, long Decisions, long Denials);
+
+/// <summary>The JSON behind the /ops dashboard (platform permission <c>platform:ops:read</c>).</summary>
 public static class OpsEndpoints
 {
     public const string BareEndpointSetting = "Bench:BareEndpoint";
 
     public static void MapOpsEndpoints(this IEndpointRouteBuilder app, IConfiguration configuration)
     {
-        app.MapGet("/v1/ops/quota", GetQuotaStats).RequireAuthorization(Permissions.OpsRead).WithTags("Ops").WithName("GetQuotaStats");
+        var ops = app.MapGroup("/v1/ops").WithTags("Ops").RequireAuthorization(Permissions.OpsRead);
+        ops.MapGet("/quota", GetQuotaStats).WithName("GetQuotaStats");
+        ops.MapGet("/overview", GetOverviewAsync).WithName("GetOpsOverview");
+        ops.MapGet("/organisations/{orgId}", GetOrganisationAsync).WithName("GetOpsOrganisation");
+        ops.MapGet("/organisations/{orgId}/audit/stream", StreamAuditAsync).WithName("StreamOrganisationAudit");
+        ops.MapGet("/sla", SlaEndpoints.GetClusterSlaAsync).WithName("GetClusterSla");
+        app.MapGet("/v1/organisations/{orgId}/sla", SlaEndpoints.GetOrganisationSlaAsync)
+            .RequireAuthorization(Permissions.OrgRead).WithTags("Ops").WithName("GetOrganisationSla");
 
         // Off unless configured: the baseline the HTTP benchmark compares consume with. Same JSON in and out, no work.
         if (configuration.GetValue<bool>(BareEndpointSetting))
@@ -29,6 +61,95 @@ public static class OpsEndpoints
         }
     }
 
-    public static Ok<QuotaStats> GetQuotaStats(QuotaMetrics metrics, NodeIdentity node, GrainDirectory grains) =>
-        TypedResults.Ok(new QuotaStats(node.Id, node.StartedAt, grains.ActiveCount, metrics.Decisions, metrics.Denials, metrics.LedgerRoundTrips));
+    public static Ok<QuotaStats> GetQuotaStats(QuotaMetrics metrics, TrafficMeter traffic, NodeIdentity node, GrainDirectory grains) =>
+        TypedResults.Ok(new QuotaStats(node.Id, node.StartedAt, grains.ActiveCount, traffic.Decisions, traffic.Denials, metrics.LedgerRoundTrips));
+
+    public static async Task<Ok<OpsOverview>> GetOverviewAsync(
+        INodeRegistry registry, IOpsStore store, NodeIdentity self, TrafficMeter traffic, GrainDirectory grains, IssuerRegistry issuers,
+        IWebhookHealth webhooks, AuditLag auditLag, IOptions<ClusterOptions> cluster, IOptions<OpsOptions> options, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var stats = await store.NodeStatsAsync(ct);
+        var nodes = (await registry.ListAsync(ct)).Select(n => new OpsNode(n.Id, n.Address, n.Version, n.StartedAt,
+            Math.Round((now - n.StartedAt).TotalSeconds), Math.Round((now - n.LastHeartbeat).TotalSeconds, 1),
+            now - n.LastHeartbeat <= cluster.Value.NodeTtl, n.Id == self.Id,
+            stats.TryGetValue(n.Id, out var json) ? JsonSerializer.Deserialize<NodeStats>(json, AuditJsonOptions.Options) : null)).ToList();
+
+        var lines = traffic.Organisations.Select(o => new OpsOrganisationLine(o.Key, Interlocked.Read(ref o.Value.Decisions), Interlocked.Read(ref o.Value.Denials), null, null)).ToList();
+        var nearLimit = new List<OpsOrganisationLine>();
+        foreach (var (orgId, _) in grains.ActiveVersions())
+        {
+            if (await grains.GetAsync(orgId, ct) is not { } grain) continue;
+            foreach (var (metric, usage) in await grain.GetUsageAsync())
+            {
+                if (usage.Limit <= 0) continue;
+                var fraction = (double)usage.Used / usage.Limit;
+                if (fraction >= options.Value.NearLimitFraction)
+                    nearLimit.Add(new OpsOrganisationLine(orgId, 0, 0, metric, Math.Round(fraction, 3)));
+            }
+        }
+
+        var organisations = new OpsOrganisations(
+            lines.OrderByDescending(l => l.Decisions).Take(10).ToList(),
+            lines.Where(l => l.Denials > 0).OrderByDescending(l => l.Denials).Take(10).ToList(),
+            nearLimit.OrderByDescending(l => l.UsedFraction).Take(10).ToList());
+        var jwks = issuers.All.Select(i => new OpsIssuer(i.Keys.Issuer, i.Sso?.OrgId, i.Keys.IsStale(now), i.Keys.LastSuccess, i.Keys.LastError, i.Keys.Keys.Count)).ToList();
+        return TypedResults.Ok(new OpsOverview(now, nodes, organisations, webhooks.Status(), jwks, Math.Round(auditLag.Seconds, 2)));
+    }
+
+    public static async Task<Results<Ok<OpsOrganisationDetail>, ProblemHttpResult>> GetOrganisationAsync(
+        string orgId, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct)
+    {
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
+        var organisation = Organisations.OrganisationResponse.From(await grain.GetOrganisationAsync());
+        var entitlements = await grain.GetEntitlementsAsync();
+        var usage = (await grain.GetUsageAsync()).ToDictionary(u => u.Key, u => UsageResponse.From(u.Value));
+        var counters = traffic.Organisations.GetValueOrDefault(orgId);
+        return TypedResults.Ok(new OpsOrganisationDetail(organisation,
+            new { entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, entitlements.Version },
+            usage, counters?.Decisions ?? 0, counters?.Denials ?? 0));
+    }
+
+    /// <summary>
+    /// Server-sent events: the organisation's audit events after <c>after</c> (or Last-Event-ID), then each new one
+    /// as it is written. Event ids are chain positions, so a reconnecting client resumes where it stopped.
+    /// </summary>
+    public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAuditAsync(
+        string orgId, GrainDirectory grains, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http, CancellationToken ct, long? after = null)
+    {
+        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
+        var position = after ?? (long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last) ? last : 0);
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        await http.Response.Body.FlushAsync(ct);
+        var heartbeat = clock.GetUtcNow();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var events = await audit.ReadAsync(orgId, position, 100, ct: ct);
+                foreach (var e in events)
+                {
+                    var data = JsonSerializer.Serialize(AuditEventResponse.From(e), AuditJsonOptions.Options);
+                    await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"id: {e.Seq}\nevent: audit\ndata: {data}\n\n"), ct);
+                    position = e.Seq;
+                    lag.Observe(clock.GetUtcNow() - DateTimeOffset.Parse(e.At, CultureInfo.InvariantCulture));
+                }
+                if (events.Count > 0 || clock.GetUtcNow() - heartbeat > TimeSpan.FromSeconds(15))
+                {
+                    if (events.Count == 0) await http.Response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                    await http.Response.Body.FlushAsync(ct);
+                    heartbeat = clock.GetUtcNow();
+                }
+                if (events.Count < 100) await Task.Delay(250, ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // the client went away
+        }
+        return TypedResults.Empty;
+    }
 }

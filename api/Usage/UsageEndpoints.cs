@@ -6,7 +6,8 @@ using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
 using Taskee.Grains;
 using Taskee.Grains.Interfaces;
-using Taskee.Grains.Quota;
+using System.Diagnostics;
+using Taskee.Api.Ops;
 
 namespace Taskee.Api.Usage;
 
@@ -31,30 +32,31 @@ public static class UsageEndpoints
     }
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> CheckAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct) =>
-        DecideAsync(UsageOps.Check, orgId, metric, body, grains, metrics, null, ct);
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct) =>
+        DecideAsync(UsageOps.Check, orgId, metric, body, grains, traffic, null, ct);
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ConsumeAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, HttpRequest request, CancellationToken ct)
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, HttpRequest request, CancellationToken ct)
     {
         var key = request.Headers[IdempotencyHeader].ToString();
         if (key.Length > 255) return Task.FromResult<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>>(
             Problems.Validation(IdempotencyHeader, "Idempotency-Key must be at most 255 characters."));
-        return DecideAsync(UsageOps.Consume, orgId, metric, body, grains, metrics, key.Length > 0 ? key : null, ct);
+        return DecideAsync(UsageOps.Consume, orgId, metric, body, grains, traffic, key.Length > 0 ? key : null, ct);
     }
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ReleaseAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct) =>
-        DecideAsync(UsageOps.Release, orgId, metric, body, grains, metrics, null, ct);
+        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct) =>
+        DecideAsync(UsageOps.Release, orgId, metric, body, grains, traffic, null, ct);
 
     private static async Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        string op, string orgId, string metric, AmountRequest body, GrainDirectory grains, QuotaMetrics metrics, string? idempotencyKey, CancellationToken ct)
+        string op, string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, string? idempotencyKey, CancellationToken ct)
     {
         if (UsageOps.Problem(op, metric, body.Amount) is { } problem)
             return Problems.Validation(Metrics.IsKnown(metric) ? "amount" : "metric", problem);
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
         UsageResult result;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             result = await Apply(grain, op, metric, body.Amount!.Value, idempotencyKey);
@@ -63,7 +65,7 @@ public static class UsageEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: ex.Message);
         }
-        metrics.Decided(result.Allowed);
+        traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
         return TypedResults.Ok(UsageResponse.From(result));
     }
 
@@ -77,7 +79,7 @@ public static class UsageEndpoints
 
     /// <summary>Up to 1,000 decisions in one call, answered in order; each item is authorised on its own.</summary>
     public static async Task<Results<Ok<BatchResponse>, ValidationProblem>> BatchAsync(
-        BatchRequest body, GrainDirectory grains, QuotaMetrics metrics, HttpContext http, CancellationToken ct)
+        BatchRequest body, GrainDirectory grains, TrafficMeter traffic, HttpContext http, CancellationToken ct)
     {
         if (body.Items is null) return Problems.Validation("items", "items is required: a list of {orgId, metric, op, amount}.");
         if (body.Items.Count > UsageOps.MaxBatchItems)
@@ -87,12 +89,12 @@ public static class UsageEndpoints
         var results = new BatchResult[body.Items.Count];
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = await DecideItemAsync(body.Items[i], caller, grains, metrics, ct);
+            results[i] = await DecideItemAsync(body.Items[i], caller, grains, traffic, ct);
         }
         return TypedResults.Ok(new BatchResponse(results));
     }
 
-    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, GrainDirectory grains, QuotaMetrics metrics, CancellationToken ct)
+    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct)
     {
         if (item?.OrgId is not { } orgId) return BatchResult.Failed(StatusCodes.Status400BadRequest, "orgId is required.");
         var op = item.Op ?? "";
@@ -104,8 +106,9 @@ public static class UsageEndpoints
         if (UsageOps.Problem(op, item.Metric, item.Amount) is { } problem) return BatchResult.Failed(StatusCodes.Status400BadRequest, problem);
         if (await grains.GetAsync(orgId, ct) is not { } grain) return BatchResult.Failed(StatusCodes.Status404NotFound, $"Organisation '{orgId}' was not found.");
 
+        var started = Stopwatch.GetTimestamp();
         var result = await Apply(grain, op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
-        metrics.Decided(result.Allowed);
+        traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
         return BatchResult.From(result);
     }
 

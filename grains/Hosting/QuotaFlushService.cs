@@ -14,6 +14,7 @@ public sealed class QuotaFlushService(
     GrainDirectory grains,
     IQuotaLedger ledger,
     IOptions<QuotaOptions> options,
+    QuotaMetrics metrics,
     TimeProvider clock,
     ILogger<QuotaFlushService> logger) : BackgroundService
 {
@@ -29,6 +30,7 @@ public sealed class QuotaFlushService(
             try
             {
                 await grains.FlushAllAsync(stoppingToken);
+                metrics.Flushed();
                 var now = clock.GetUtcNow();
                 if (now >= nextReclaim)
                 {

@@ -58,6 +58,24 @@ public static class SiloCommands
         }
     }
 
+    private static string Events(long count) => count == 1 ? "1 event" : $"{count} events";
+
+    private static long FirstSeq(string line) => TryReadSeq(line, out var seq) ? seq : 0;
+
+    private static bool TryReadSeq(string line, out long seq)
+    {
+        seq = 0;
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(line);
+            return document.RootElement.TryGetProperty("seq", out var value) && value.TryGetInt64(out seq);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     private static Task<int> VerifyAuditAsync(string[] args)
     {
         if (args.Length != 1)
@@ -67,18 +85,23 @@ public static class SiloCommands
         }
         if (!File.Exists(args[0]))
         {
-            Console.Error.WriteLine($"File not found: {args[0]}. Export one with GET /v1/organisations/{{orgId}}/audit/export?format=ndjson.");
+            Console.Error.WriteLine($"File not found: {Path.GetFullPath(args[0])}. Under 'dotnet run' relative paths start in silo/; pass an absolute path "
+                + "(\"$PWD/audit.ndjson\"). Export a chain with GET /v1/organisations/{orgId}/audit/export?format=ndjson.");
             return Task.FromResult(2);
         }
 
-        var result = AuditChainVerifier.Verify(File.ReadLines(args[0]));
+        // An export filtered with 'from' starts mid-chain: its first link is taken as given, the rest is checked.
+        var firstLine = File.ReadLines(args[0]).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l));
+        var startsAtGenesis = firstLine is null || !TryReadSeq(firstLine, out var firstSeq) || firstSeq <= 1;
+        var result = AuditChainVerifier.Verify(File.ReadLines(args[0]), startsAtGenesis);
+        var scope = startsAtGenesis ? "" : $" (a partial export from position {FirstSeq(firstLine!)}: its first link to earlier events is not checked)";
         if (result.IsIntact)
         {
-            Console.WriteLine($"OK: {result.EventsChecked} events, hash chain intact.");
+            Console.WriteLine($"OK: {Events(result.EventsChecked)}, hash chain intact{scope}.");
             return Task.FromResult(0);
         }
         Console.Error.WriteLine($"BROKEN at line {result.BrokenAtLine} (event {result.BrokenEventId ?? "unreadable"}): {result.Problem}. "
-            + $"{result.EventsChecked} events before it verified.");
+            + $"{Events(result.EventsChecked)} before it verified{scope}.");
         return Task.FromResult(1);
     }
 }

@@ -55,6 +55,7 @@ internal static class AuditAppender
         await connection.ExecuteAsync(
             "UPDATE audit_chains SET seq = @Seq, head_hash = @Hash WHERE chain_id = @OrgId",
             new { auditEvent.Seq, auditEvent.Hash, auditEvent.OrgId }, transaction);
+        StorageTelemetry.AuditEventWritten(auditEvent.Action);
         return auditEvent;
     }
 }

@@ -34,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
         services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
         services.AddSingleton<IIdentityStore, SqlIdentityStore>();
+        services.AddSingleton<IOpsStore, SqlOpsStore>();
         return services;
     }
 }

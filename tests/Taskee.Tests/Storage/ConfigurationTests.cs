@@ -31,6 +31,9 @@ public sealed class ConfigurationTests
     [InlineData("--Storage:Provider=oracle", "Storage:Provider")]
     [InlineData("--Auth:BootstrapAdminKey=letmein", "Auth:BootstrapAdminKey")]
     [InlineData("--Grains:IdleTimeout=00:00:00", "Grains:IdleTimeout")]
+    [InlineData("--Grains:IdleTimeout=banana", "Grains:IdleTimeout")]
+    [InlineData("--Otlp:Endpoint=not a url", "Otlp:Endpoint")]
+    [InlineData("--Auth:Jwt:Authority=http://idp.example", "RequireHttpsMetadata")]
     public async Task A_node_process_with_a_bad_setting_exits_with_code_2_and_names_the_setting(string argument, string named)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
