@@ -33,6 +33,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
         services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
+        services.AddSingleton<IStripeEventStore, SqlStripeEventStore>();
+        services.AddSingleton<IBillingStore, SqlBillingStore>();
         return services;
     }
 }
