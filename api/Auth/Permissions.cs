@@ -21,6 +21,7 @@ public static class Permissions
     public const string UsageWrite = "usage:write";
     public const string MembersRead = "members:read";
     public const string MembersWrite = "members:write";
+    public const string BillingRead = "billing:read";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -33,6 +34,8 @@ public static class Permissions
     public const string FlagsWrite = "platform:flags:write";
     public const string PlatformAuditRead = "platform:audit:read";
     public const string OpsRead = "platform:ops:read";
+    public const string BillingWrite = "platform:billing:write";
+    public const string InvoicesWrite = "platform:invoices:write";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -54,8 +57,9 @@ public static class Permissions
     private static readonly string[] AllPermissions =
     [
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead,
-        UsageRead, UsageWrite, MembersRead, MembersWrite,
+        UsageRead, UsageWrite, MembersRead, MembersWrite, BillingRead,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead,
+        BillingWrite, InvoicesWrite,
     ];
 
     private static readonly FrozenDictionary<string, FrozenSet<string>> ByScope = new Dictionary<string, FrozenSet<string>>
@@ -63,6 +67,7 @@ public static class Permissions
         [Scopes.Admin] = new[]
         {
             OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, MembersRead, MembersWrite,
+            BillingRead,
         }.ToFrozenSet(),
         [Scopes.Usage] = new[] { EntitlementsRead, UsageRead, UsageWrite }.ToFrozenSet(),
         [Scopes.PlatformAdmin] = AllPermissions.ToFrozenSet(),
