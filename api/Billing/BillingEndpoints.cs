@@ -73,7 +73,7 @@ public static class BillingEndpoints
         if (result.Status == WriteStatus.Done)
         {
             await grains.OnChangedAsync(organisation);
-            if (await events.RequeueUnmatchedAsync(customerId, clock.GetUtcNow(), ct) > 0) processor.Wake();
+            if (await events.RequeueUnmatchedAsync([customerId], clock.GetUtcNow(), ct) > 0) processor.Wake();
         }
         if (stripe.IsConfigured)
         {

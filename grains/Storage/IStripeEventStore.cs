@@ -12,7 +12,7 @@ public static class StripeEventStatus
     /// <summary>A type billing does not act on, or an object that concerns no organisation we bill.</summary>
     public const string Ignored = "ignored";
 
-    /// <summary>Its customer is not linked to an organisation yet; processed again when one is linked.</summary>
+    /// <summary>Its customer (or charge) is not linked to an organisation yet; processed again when it is.</summary>
     public const string Unmatched = "unmatched";
 }
 
@@ -47,14 +47,17 @@ public interface IStripeEventStore
     /// </summary>
     Task<IReadOnlyList<StripeEventRecord>> ClaimDueAsync(string holder, DateTimeOffset now, TimeSpan lease, int limit, CancellationToken ct = default);
 
-    /// <summary>Records the outcome of a claimed event: processed, ignored or unmatched.</summary>
-    Task FinishAsync(string id, string status, string? orgId, string? detail, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>
+    /// Records the outcome of a claimed event: processed, ignored or unmatched; an unmatched one waits for
+    /// <paramref name="waitingFor"/> (a customer or charge id) to be linked to an organisation.
+    /// </summary>
+    Task FinishAsync(string id, string status, string? orgId, string? detail, string? waitingFor, DateTimeOffset now, CancellationToken ct = default);
 
     /// <summary>Releases a claimed event after a failure; it is tried again at <paramref name="nextAttemptAt"/>.</summary>
     Task RetryAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken ct = default);
 
-    /// <summary>Makes the unmatched events of a customer pending again (it was just linked); returns how many.</summary>
-    Task<int> RequeueUnmatchedAsync(string customerId, DateTimeOffset now, CancellationToken ct = default);
+    /// <summary>Makes the unmatched events waiting for any of these Stripe objects pending again (they were just linked); returns how many.</summary>
+    Task<int> RequeueUnmatchedAsync(IReadOnlyCollection<string> objectIds, DateTimeOffset now, CancellationToken ct = default);
 
     Task<StripeEventRecord?> GetAsync(string id, CancellationToken ct = default);
 

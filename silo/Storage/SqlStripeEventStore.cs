@@ -66,15 +66,15 @@ public sealed class SqlStripeEventStore(SqlDialect dialect) : SqlStore(dialect),
         return rows.Select(r => r.ToRecord()).OrderBy(r => r.Created).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
     }
 
-    public async Task FinishAsync(string id, string status, string? orgId, string? detail, DateTimeOffset now, CancellationToken ct = default)
+    public async Task FinishAsync(string id, string status, string? orgId, string? detail, string? waitingFor, DateTimeOffset now, CancellationToken ct = default)
     {
         const string finish = """
             UPDATE stripe_events
-            SET status = @status, org_id = @orgId, detail = @detail, processed_at = @now, locked_by = NULL, locked_until = NULL
+            SET status = @status, org_id = @orgId, detail = @detail, waiting_for = @waitingFor, processed_at = @now, locked_by = NULL, locked_until = NULL
             WHERE id = @id
             """;
         await using var connection = await OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(finish, new { id, status, orgId, detail, now = Iso.ToText(now) }, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(finish, new { id, status, orgId, detail, waitingFor, now = Iso.ToText(now) }, cancellationToken: ct));
     }
 
     public async Task RetryAsync(string id, DateTimeOffset nextAttemptAt, string error, CancellationToken ct = default)
@@ -87,14 +87,19 @@ public sealed class SqlStripeEventStore(SqlDialect dialect) : SqlStore(dialect),
         await connection.ExecuteAsync(new CommandDefinition(retry, new { id, next = Iso.ToText(nextAttemptAt), error }, cancellationToken: ct));
     }
 
-    public async Task<int> RequeueUnmatchedAsync(string customerId, DateTimeOffset now, CancellationToken ct = default)
+    public async Task<int> RequeueUnmatchedAsync(IReadOnlyCollection<string> objectIds, DateTimeOffset now, CancellationToken ct = default)
     {
         const string requeue = """
-            UPDATE stripe_events SET status = 'pending', next_attempt_at = @now, processed_at = NULL
-            WHERE customer_id = @customerId AND status = 'unmatched'
+            UPDATE stripe_events SET status = 'pending', next_attempt_at = @now, processed_at = NULL, waiting_for = NULL
+            WHERE waiting_for = @objectId AND status = 'unmatched'
             """;
         await using var connection = await OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(requeue, new { customerId, now = Iso.ToText(now) }, cancellationToken: ct));
+        var requeued = 0;
+        foreach (var objectId in objectIds.Distinct(StringComparer.Ordinal))
+        {
+            requeued += await connection.ExecuteAsync(new CommandDefinition(requeue, new { objectId, now = Iso.ToText(now) }, cancellationToken: ct));
+        }
+        return requeued;
     }
 
     public async Task<StripeEventRecord?> GetAsync(string id, CancellationToken ct = default)

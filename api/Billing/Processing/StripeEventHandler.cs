@@ -8,8 +8,8 @@ using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Billing.Processing;
 
-/// <summary>What became of one event.</summary>
-public sealed record EventOutcome(string Status, string? OrgId, string Detail)
+/// <summary>What became of one event; an unmatched one waits for <paramref name="WaitingFor"/> to be linked.</summary>
+public sealed record EventOutcome(string Status, string? OrgId, string Detail, string? WaitingFor = null)
 {
     public static EventOutcome Ignored(string detail) => new(StripeEventStatus.Ignored, null, detail);
 }
@@ -61,7 +61,7 @@ public sealed class StripeEventHandler(
         if (target.Miss is { } miss) return miss;
 
         var outcome = await ApplyAsync(evt, target, f => BillingFacts.WithSubscription(f, subscription.Fact), ct);
-        if (outcome.Status == StripeEventStatus.Processed) await billing.RememberAsync([subscription.Fact.Id], target.OrgId!, clock.GetUtcNow(), ct);
+        if (outcome.Status == StripeEventStatus.Processed) await RememberAsync([subscription.Fact.Id], target.OrgId!, ct);
         return outcome;
     }
 
@@ -80,7 +80,7 @@ public sealed class StripeEventHandler(
         var subscription = StripeObjects.Subscription(await stripe.GetAsync($"v1/subscriptions/{subscriptionId}", ct), clock.GetUtcNow(),
             StripeObjects.RankOf(StripeObjects.ReadFromStripe), evt.Id, applier.PlanForPrice);
         var applied = await ApplyAsync(evt, target with { Link = null }, f => BillingFacts.WithSubscription(f, subscription.Fact), ct);
-        await billing.RememberAsync([subscriptionId], target.OrgId!, clock.GetUtcNow(), ct);
+        await RememberAsync([subscriptionId], target.OrgId!, ct);
         return applied;
     }
 
@@ -93,7 +93,7 @@ public sealed class StripeEventHandler(
         if (target.Miss is { } miss) return miss;
 
         var outcome = await ApplyAsync(evt, target, f => BillingFacts.WithInvoice(f, invoice.Fact), ct);
-        if (outcome.Status == StripeEventStatus.Processed) await billing.RememberAsync(invoice.RelatedIds, target.OrgId!, clock.GetUtcNow(), ct);
+        if (outcome.Status == StripeEventStatus.Processed) await RememberAsync(invoice.RelatedIds, target.OrgId!, ct);
         return outcome;
     }
 
@@ -110,7 +110,13 @@ public sealed class StripeEventHandler(
             owner = owner with { CustomerId = StripeJson.Id(charge, "customer") };
         }
         var target = await ResolveAsync(owner, related, ct);
-        if (target.Miss is { } miss) return miss;
+        if (target.Miss is { } miss)
+        {
+            // Without an API key a dispute is placed by its charge, known once the charge's invoice was seen.
+            return miss.Status == StripeEventStatus.Ignored && dispute.ChargeId is { } charge
+                ? new EventOutcome(StripeEventStatus.Unmatched, null, $"Charge {charge} is not known yet; processed again once its invoice is.", charge)
+                : miss;
+        }
         return await ApplyAsync(evt, target, f => BillingFacts.WithDispute(f, dispute.Fact), ct);
     }
 
@@ -141,6 +147,13 @@ public sealed class StripeEventHandler(
         }
     }
 
+    /// <summary>Remembers whose objects these are, and gives events that waited for them another go.</summary>
+    private async Task RememberAsync(IReadOnlyList<string> objectIds, string orgId, CancellationToken ct)
+    {
+        await billing.RememberAsync(objectIds, orgId, clock.GetUtcNow(), ct);
+        await events.RequeueUnmatchedAsync(objectIds, clock.GetUtcNow(), ct);
+    }
+
     private async Task<bool> AnyKnownAsync(IReadOnlyList<string> objectIds, CancellationToken ct)
     {
         foreach (var id in objectIds)
@@ -165,7 +178,7 @@ public sealed class StripeEventHandler(
             if (await organisations.GetAsync(hint, ct) is not null) return new(hint, owner.CustomerId, null);
         }
         return owner.CustomerId is { } unknown
-            ? new(null, null, new EventOutcome(StripeEventStatus.Unmatched, null, $"Customer {unknown} is not linked to an organisation yet; processed again when it is."))
+            ? new(null, null, new EventOutcome(StripeEventStatus.Unmatched, null, $"Customer {unknown} is not linked to an organisation yet; processed again when it is.", unknown))
             : new(null, null, EventOutcome.Ignored("The object names no customer and no organisation (metadata.org_id)."));
     }
 
@@ -181,7 +194,7 @@ public sealed class StripeEventHandler(
                 BillingLog.LinkConflict(logger, target.Link ?? "", orgId, evt.Id);
                 return EventOutcome.Ignored($"Organisation {orgId} is linked to another Stripe customer than {target.Link}.");
         }
-        if (result.Linked && target.Link is { } customer) await events.RequeueUnmatchedAsync(customer, clock.GetUtcNow(), ct);
+        if (result.Linked && target.Link is { } customer) await events.RequeueUnmatchedAsync([customer], clock.GetUtcNow(), ct);
         var detail = result.Status == WriteStatus.Done
             ? $"Applied: status {result.Organisation!.Status}, plan {result.Organisation.PlanId}, version {result.Organisation.Version}."
             : "No change: already known, or older than what is known.";

@@ -91,7 +91,7 @@ public sealed class StripeEventProcessor(
         try
         {
             var outcome = await handler.HandleAsync(record, ct);
-            await events.FinishAsync(record.Id, outcome.Status, outcome.OrgId, outcome.Detail, clock.GetUtcNow(), ct);
+            await events.FinishAsync(record.Id, outcome.Status, outcome.OrgId, outcome.Detail, outcome.WaitingFor, clock.GetUtcNow(), ct);
             BillingLog.EventProcessed(logger, record.Id, record.Type, outcome.Status, outcome.OrgId, outcome.Detail);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)

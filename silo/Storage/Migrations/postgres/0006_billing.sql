@@ -25,10 +25,12 @@ CREATE TABLE stripe_events (
     locked_until    TEXT    NULL,
     processed_at    TEXT    NULL,
     org_id          TEXT    NULL,
-    detail          TEXT    NULL
+    detail          TEXT    NULL,
+    waiting_for     TEXT    NULL
 );
 CREATE INDEX stripe_events_due ON stripe_events (status, next_attempt_at);
-CREATE INDEX stripe_events_customer ON stripe_events (customer_id, status);
+-- An unmatched event waits for the Stripe object (customer, charge) whose link to an organisation would place it.
+CREATE INDEX stripe_events_waiting ON stripe_events (waiting_for, status);
 
 CREATE TABLE stripe_links (
     object_id  TEXT NOT NULL PRIMARY KEY,
