@@ -38,7 +38,7 @@ public static class BillingFacts
     }
 
     /// <summary>
-    /// Newer observation of the same subscription wins; within one second, created &lt; updated &lt; deleted. An ended
+    /// Newer observation of the same subscription wins; at the same time, created &lt; updated &lt; deleted &lt; read. An ended
     /// subscription never comes back. Of two subscriptions, a live one beats an ended one, else the newer one wins.
     /// </summary>
     public static bool Supersedes(BillingSubscription incoming, BillingSubscription current)
@@ -49,7 +49,9 @@ public static class BillingFacts
         {
             if (currentEnded && !incomingEnded) return false;
             if (incoming.ObservedAt != current.ObservedAt) return incoming.ObservedAt > current.ObservedAt;
-            return incoming.Rank > current.Rank || (incoming.Rank == current.Rank && incomingEnded && !currentEnded);
+            // Same moment: the higher rank; of two reads, the later one (it is what Stripe says now).
+            return incoming.Rank > current.Rank
+                || (incoming.Rank == current.Rank && (incoming.Rank == ReadRank || (incomingEnded && !currentEnded)));
         }
         if (incomingEnded != currentEnded) return currentEnded;
         return incoming.Created != current.Created

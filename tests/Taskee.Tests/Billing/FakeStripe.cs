@@ -158,7 +158,7 @@ public sealed class FakeStripe : IAsyncDisposable
                 ["days_until_due"] = int.Parse(form.GetValueOrDefault("days_until_due") ?? "30"),
                 ["currency"] = form.GetValueOrDefault("currency"),
                 ["status"] = "draft",
-                ["amount_due"] = 0,
+                ["amount_due"] = 0L,
                 ["lines"] = new JsonObject { ["object"] = "list", ["data"] = new JsonArray() },
                 ["metadata"] = new JsonObject { ["org_id"] = form.GetValueOrDefault("metadata[org_id]") },
             };
