@@ -14,6 +14,8 @@ using Taskee.Api.Audit;
 using Taskee.Api.Auth;
 using Taskee.Api.Auth.Jwt;
 using Microsoft.Extensions.Options;
+using Taskee.Api.Billing;
+using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
@@ -93,11 +95,12 @@ public static class ApiExtensions
         services.AddSingleton<StartupGate>();
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddHostedService<IdempotencyPurgeService>();
+        services.AddTaskeeBilling();
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Taskee control plane";
-            document.Info.Description = "Organisations, plans, flags, entitlements, audit log and API keys. Authenticate with 'Authorization: Bearer tk_...'.";
+            document.Info.Description = "Organisations, plans, flags, entitlements, billing, audit log and API keys. Authenticate with 'Authorization: Bearer tk_...'; Stripe webhooks with their signature.";
             return Task.CompletedTask;
         }));
         return services;
@@ -140,6 +143,8 @@ public static class ApiExtensions
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
         app.MapAuthStatusEndpoints();
+        app.MapBillingEndpoints();
+        app.MapStripeWebhookEndpoints();
         return app;
     }
 }

@@ -14,6 +14,7 @@ public static class FeatureReason
     public const string PlanNotTargeted = "plan_not_targeted";
     public const string FlagRollout = "flag_rollout";
     public const string FlagRolloutExcluded = "flag_rollout_excluded";
+    public const string BillingRestricted = "billing_restricted";
 }
 
 /// <summary>Where an effective limit comes from.</summary>

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Taskee.Grains.Interfaces;
 
-/// <summary>An organisation (tenant) as stored: its plan, status and the overrides an admin set.</summary>
+/// <summary>An organisation (tenant) as stored: its plan, status, the overrides an admin set and its billing facts.</summary>
 public sealed record Organisation(
     string Id,
     string Name,
@@ -14,7 +14,11 @@ public sealed record Organisation(
     DateTimeOffset? BillingAnchor,
     long Version,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Its Stripe billing facts; null while it was never linked to Stripe.</summary>
+    public OrganisationBilling? Billing { get; init; }
+}
 
 public static partial class OrganisationId
 {

@@ -14,5 +14,8 @@ public sealed record Plan(
     ImmutableSortedDictionary<string, string> Policies,
     long Version)
 {
+    /// <summary>Stripe price ids (<c>price_...</c>) that put a subscriber on this plan.</summary>
+    public ImmutableSortedSet<string> StripePriceIds { get; init; } = ImmutableSortedSet<string>.Empty;
+
     public bool IsSoft(string metric) => Policies.GetValueOrDefault(metric) == LimitPolicy.Soft;
 }

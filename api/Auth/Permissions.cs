@@ -40,6 +40,8 @@ public static class Permissions
     public const string PlatformAuditRead = "platform:audit:read";
     public const string OpsRead = "platform:ops:read";
     public const string AuthStatusRead = "platform:auth:read";
+    public const string BillingWrite = "platform:billing:write";
+    public const string InvoicesWrite = "platform:invoices:write";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -48,6 +50,7 @@ public static class Permissions
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
+        BillingWrite, InvoicesWrite,
     }.ToFrozenSet();
 
     /// <summary>Permissions a custom role of an organisation may hold: the organisation ones.</summary>

@@ -35,6 +35,19 @@ public static class Problems
         TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "Precondition Failed",
             detail: $"If-Match does not match the current version {currentVersion} (ETag \"{currentVersion}\"); read the resource again and retry.");
 
+    public static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: title, detail: detail);
+
+    public static ProblemHttpResult UnprocessableEntity(string title, string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: title, detail: detail);
+
+    /// <summary>A service we depend on (Stripe) failed; retrying the same request later is safe.</summary>
+    public static ProblemHttpResult BadGateway(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Bad Gateway", detail: detail);
+
+    public static ProblemHttpResult ServiceUnavailable(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: detail);
+
     public static ValidationProblem Validation(string field, string error) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [error] });
 }

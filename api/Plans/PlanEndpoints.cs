@@ -13,19 +13,21 @@ using Taskee.Grains.Storage;
 namespace Taskee.Api.Plans;
 
 public sealed record PlanResponse(string Id, string Name, bool Custom, IReadOnlyDictionary<string, long> Limits, IReadOnlyList<string> Features,
-    IReadOnlyDictionary<string, string> Policies, long Version)
+    IReadOnlyDictionary<string, string> Policies, long Version, IReadOnlyList<string> StripePriceIds)
 {
     public static PlanResponse From(Plan p) => new(p.Id, p.Name, p.Custom, p.Limits, p.Features.ToList(),
-        Metrics.All.ToDictionary(m => m, m => p.IsSoft(m) ? LimitPolicy.Soft : LimitPolicy.Hard), p.Version);
+        Metrics.All.ToDictionary(m => m, m => p.IsSoft(m) ? LimitPolicy.Soft : LimitPolicy.Hard), p.Version, p.StripePriceIds.ToList());
 }
 
 public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
 
 /// <summary>
 /// Creates or replaces a plan. Every metric needs a limit, so a typo cannot silently mean zero.
-/// <c>policies</c> is optional: <c>hard</c> (the default) or <c>soft</c> per metric.
+/// <c>policies</c> is optional: <c>hard</c> (the default) or <c>soft</c> per metric. <c>stripePriceIds</c> is optional:
+/// the Stripe prices that put a subscriber on this plan; absent keeps the plan's current ones, <c>[]</c> clears them.
 /// </summary>
-public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features, Dictionary<string, string>? Policies = null) : IValidatable
+public sealed partial record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features, Dictionary<string, string>? Policies = null,
+    List<string>? StripePriceIds = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -53,7 +55,12 @@ public sealed record PutPlanRequest(string? Name, Dictionary<string, long>? Limi
             foreach (var feature in Features.Where(f => !IsFeatureKey(f)))
                 errors.Add("features", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.'.");
         }
+        foreach (var price in (StripePriceIds ?? []).Where(p => p is null || !PriceIdPattern().IsMatch(p)))
+            errors.Add("stripePriceIds", $"'{price}' is not a Stripe price id (like 'price_1MoBy5LkdIwHu7ixZhnattbh').");
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_]{1,255}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PriceIdPattern();
 
     private static bool IsFeatureKey(string? feature) => feature is not null && Grains.Interfaces.Features.IsValidKey(feature);
 }
@@ -74,17 +81,26 @@ public static class PlanEndpoints
     public static Ok<PlanList> List(CatalogCache catalog) =>
         TypedResults.Ok(new PlanList(catalog.Current.Plans.Values.OrderBy(p => p.Id, StringComparer.Ordinal).Select(PlanResponse.From).ToList()));
 
-    public static async Task<Results<Ok<PlanResponse>, Created<PlanResponse>, ValidationProblem>> PutAsync(
+    public static async Task<Results<Ok<PlanResponse>, Created<PlanResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
         string planId, PutPlanRequest request, ICatalogStore store, CatalogCache catalog, HttpContext http, CancellationToken ct)
     {
         if (!OrganisationId.IsValid(planId))
             return Problems.Validation("planId", "planId must be a slug: 3 to 63 characters of a-z, 0-9 and '-'.");
 
+        // Absent keeps what the plan has, so callers that predate billing do not unmap prices by replacing a plan.
+        var priceIds = request.StripePriceIds?.ToImmutableSortedSet(StringComparer.Ordinal)
+            ?? catalog.Current.Plans.GetValueOrDefault(planId)?.StripePriceIds ?? ImmutableSortedSet<string>.Empty;
+        if (catalog.Current.Plans.Values.FirstOrDefault(p => p.Id != planId && p.StripePriceIds.Overlaps(priceIds)) is { } taken)
+            return Problems.Conflict($"Plan '{taken.Id}' already maps {string.Join(", ", taken.StripePriceIds.Intersect(priceIds))}; a Stripe price maps to one plan.");
+
         var plan = new Plan(planId, request.Name!, !PublicPlans.Contains(planId),
             request.Limits!.ToImmutableSortedDictionary(StringComparer.Ordinal),
             request.Features!.ToImmutableSortedSet(StringComparer.Ordinal),
             (request.Policies ?? []).Where(p => p.Value == LimitPolicy.Soft).ToImmutableSortedDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-            Version: 0);
+            Version: 0)
+        {
+            StripePriceIds = priceIds,
+        };
 
         var result = await store.UpsertPlanAsync(plan, Describe, http.ChangeContext(), ct);
         await catalog.ReloadAsync(ct);

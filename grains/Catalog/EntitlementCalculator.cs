@@ -5,8 +5,8 @@ namespace Taskee.Grains.Catalog;
 
 /// <summary>
 /// Effective entitlements = plan defaults + organisation overrides + global flags. Pure.
-/// Feature precedence: kill switch, then organisation override, then the flag's own decision
-/// (deny, allow, plan targeting, roll-out), then the plan.
+/// Feature precedence: kill switch, then a billing restriction (an open dispute), then organisation override,
+/// then the flag's own decision (deny, allow, plan targeting, roll-out), then the plan.
 /// </summary>
 public static class EntitlementCalculator
 {
@@ -26,6 +26,7 @@ public static class EntitlementCalculator
         var keys = new SortedSet<string>(Features.All, StringComparer.Ordinal);
         keys.UnionWith(catalog.Flags.Keys);
         keys.UnionWith(org.FeatureOverrides.Keys);
+        if (org.Billing is { } billing) keys.UnionWith(billing.RestrictedFeatures);
         if (plan is not null) keys.UnionWith(plan.Features);
 
         var features = ImmutableSortedDictionary.CreateBuilder<string, FeatureEntitlement>(StringComparer.Ordinal);
@@ -40,6 +41,7 @@ public static class EntitlementCalculator
     public static FeatureEntitlement Feature(string key, Organisation org, Plan? plan, Flag? flag)
     {
         if (flag is { Enabled: false }) return new(false, FeatureReason.KillSwitch);
+        if (org.Billing is { } billing && billing.RestrictedFeatures.Contains(key)) return new(false, FeatureReason.BillingRestricted);
         if (org.FeatureOverrides.TryGetValue(key, out var overridden)) return new(overridden, FeatureReason.Override);
         if (flag is not null) return FlagEvaluator.Evaluate(flag, org.Id, org.PlanId);
         return plan is not null && plan.Features.Contains(key)

@@ -1,11 +1,17 @@
 using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Taskee.Api.Billing;
+using Taskee.Api.Billing.Reconciliation;
+using Taskee.Api.Billing.Stripe;
+using Taskee.Grains;
 using Taskee.Grains.Audit;
+using Taskee.Grains.Catalog;
 using Taskee.Silo.Storage;
 
 namespace Taskee.Silo.Commands;
 
 /// <summary>
-/// Commands besides running the node: <c>migrate</c> and <c>verify-audit &lt;file.ndjson&gt;</c>.
+/// Commands besides running the node: <c>migrate</c>, <c>verify-audit &lt;file.ndjson&gt;</c> and <c>reconcile-billing</c>.
 /// With no command (or an unknown first argument, such as <c>--urls</c>) the node runs.
 /// </summary>
 public static class SiloCommands
@@ -14,6 +20,7 @@ public static class SiloCommands
     {
         "migrate" => MigrateAsync,
         "verify-audit" => VerifyAuditAsync,
+        "reconcile-billing" => ReconcileBillingAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
         _ => null,
     };
@@ -26,6 +33,7 @@ public static class SiloCommands
               dotnet run --project silo                       run the node (http://127.0.0.1:5080, SQLite under data/)
               dotnet run --project silo -- migrate            apply database migrations and exit
               dotnet run --project silo -- verify-audit FILE  check an exported audit chain (NDJSON) offline
+              dotnet run --project silo -- reconcile-billing  re-read every linked Stripe subscription and correct drift
 
             Settings come from appsettings.json, environment variables (Storage__Provider=postgres) or
             arguments (--Storage:Provider=postgres). See README.md for the full list.
@@ -103,5 +111,73 @@ public static class SiloCommands
         Console.Error.WriteLine($"BROKEN at line {result.BrokenAtLine} (event {result.BrokenEventId ?? "unreadable"}): {result.Problem}. "
             + $"{Events(result.EventsChecked)} before it verified{scope}.");
         return Task.FromResult(1);
+    }
+
+    /// <summary>
+    /// Re-reads every linked subscription from Stripe and corrects drift, each correction an audit event. A progress bar
+    /// on an interactive console, a line per ten organisations otherwise. Exit code 1 when some organisation failed.
+    /// </summary>
+    private static async Task<int> ReconcileBillingAsync(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddTaskeeStorage();
+        builder.Services.AddTaskeeGrains();
+        builder.Services.AddTaskeeBilling();
+        using var host = builder.Build();
+        try
+        {
+            _ = host.Services.GetRequiredService<IOptions<BillingOptions>>().Value;
+            if (!host.Services.GetRequiredService<IOptions<StripeOptions>>().Value.HasApiKey)
+            {
+                Console.Error.WriteLine("Billing:Stripe:ApiKey is not set (environment Billing__Stripe__ApiKey=sk_...): there is nothing to reconcile against.");
+                return 2;
+            }
+            await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync();
+            await host.Services.GetRequiredService<CatalogCache>().ReloadAsync();
+            var reconciler = host.Services.GetRequiredService<BillingReconciler>();
+
+            ReconcileSummary summary;
+            if (AnsiConsole.Profile.Capabilities.Interactive)
+            {
+                summary = await AnsiConsole.Progress().StartAsync(async context =>
+                {
+                    var task = context.AddTask("Reconciling billing", maxValue: 1);
+                    return await reconciler.ReconcileAllAsync(new ImmediateProgress<ReconcileProgress>(p =>
+                    {
+                        task.MaxValue = p.Total;
+                        task.Value = p.Done;
+                        task.Description = $"Reconciling billing: {p.Corrected} corrected, {p.Failed} failed";
+                    }));
+                });
+            }
+            else
+            {
+                summary = await reconciler.ReconcileAllAsync(new ImmediateProgress<ReconcileProgress>(p =>
+                {
+                    if (p.Done % 10 == 0 || p.Done == p.Total)
+                        Console.WriteLine($"{p.Done}/{p.Total} organisations checked, {p.Corrected} corrected, {p.Failed} failed");
+                }));
+            }
+            Console.WriteLine($"Done ({summary.RunId}): {summary.Checked} organisations checked, {summary.Corrected} corrected, {summary.Failed} failed.");
+            if (summary.Failed > 0) Console.Error.WriteLine("Some organisations could not be read from Stripe; the log names them. Run the command again later.");
+            return summary.Failed == 0 ? 0 : 1;
+        }
+        catch (OptionsValidationException ex)
+        {
+            Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
+            return 2;
+        }
+        catch (System.Data.Common.DbException ex)
+        {
+            Console.Error.WriteLine($"Storage failed: {ex.Message}. Check Storage:ConnectionString and that the database is up.");
+            return 1;
+        }
+    }
+
+    /// <summary>Reports on the caller's thread, in order (unlike <see cref="Progress{T}"/>, which posts).</summary>
+    private sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -8,7 +8,8 @@ namespace Taskee.Silo.Storage;
 public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IOrganisationStore
 {
     private const string Columns =
-        "id, name, plan_id, status, limit_overrides, feature_overrides, billing_anchor, version, created_at, updated_at";
+        "id, name, plan_id, status, limit_overrides, feature_overrides, billing_anchor, version, created_at, updated_at, "
+        + "billing, stripe_customer_id, billing_due_at";
 
     private sealed class OrganisationRow
     {
@@ -22,6 +23,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         public long Version { get; set; }
         public string CreatedAt { get; set; } = "";
         public string UpdatedAt { get; set; } = "";
+        public string? Billing { get; set; }
+        public string? StripeCustomerId { get; set; }
+        public string? BillingDueAt { get; set; }
 
         public Organisation ToOrganisation() => new(
             Id, Name, PlanId, Status,
@@ -30,7 +34,10 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
             Iso.ParseOrNull(BillingAnchor),
             Version,
             Iso.Parse(CreatedAt),
-            Iso.Parse(UpdatedAt));
+            Iso.Parse(UpdatedAt))
+        {
+            Billing = StoredJson.ReadOrNull<OrganisationBilling>(Billing),
+        };
     }
 
     private static object Parameters(Organisation o) => new
@@ -42,6 +49,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         o.Version,
         CreatedAt = Iso.ToText(o.CreatedAt),
         UpdatedAt = Iso.ToText(o.UpdatedAt),
+        Billing = o.Billing is null ? null : StoredJson.Write(o.Billing),
+        StripeCustomerId = o.Billing?.CustomerId,
+        BillingDueAt = Iso.ToText(o.Billing?.DueAt),
     };
 
     public async Task<WriteResult<Organisation>> CreateAsync(
@@ -55,7 +65,8 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
             {
                 const string insert = $"""
                     INSERT INTO organisations ({Columns})
-                    VALUES (@Id, @Name, @PlanId, @Status, @LimitOverrides, @FeatureOverrides, @BillingAnchor, @Version, @CreatedAt, @UpdatedAt)
+                    VALUES (@Id, @Name, @PlanId, @Status, @LimitOverrides, @FeatureOverrides, @BillingAnchor, @Version, @CreatedAt, @UpdatedAt,
+                            @Billing, @StripeCustomerId, @BillingDueAt)
                     """;
                 await connection.ExecuteAsync(insert, Parameters(stored), transaction);
                 await AuditAppender.AppendAsync(connection, transaction, Dialect, stored.Id, audit(stored), context, now);
@@ -85,33 +96,44 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         return rows.Select(r => r.ToOrganisation()).ToList();
     }
 
-    public Task<WriteResult<Organisation>> UpdateAsync(
-        string orgId, long? expectedVersion, Func<Organisation, OrganisationChange?> change, ChangeContext context, CancellationToken ct = default) =>
-        InTransactionAsync(async (connection, transaction) =>
+    public async Task<WriteResult<Organisation>> UpdateAsync(
+        string orgId, long? expectedVersion, Func<Organisation, OrganisationChange?> change, ChangeContext context, CancellationToken ct = default)
+    {
+        try
         {
-            var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(
-                $"SELECT {Columns} FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction);
-            if (row is null) return WriteResult<Organisation>.NotFound;
+            return await InTransactionAsync(async (connection, transaction) =>
+            {
+                var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(
+                    $"SELECT {Columns} FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction);
+                if (row is null) return WriteResult<Organisation>.NotFound;
 
-            var current = row.ToOrganisation();
-            if (expectedVersion is { } expected && expected != current.Version)
-                return new WriteResult<Organisation>(WriteStatus.VersionMismatch, current);
+                var current = row.ToOrganisation();
+                if (expectedVersion is { } expected && expected != current.Version)
+                    return new WriteResult<Organisation>(WriteStatus.VersionMismatch, current);
 
-            if (change(current) is not { } outcome) return new WriteResult<Organisation>(WriteStatus.Unchanged, current);
+                if (change(current) is not { } outcome) return new WriteResult<Organisation>(WriteStatus.Unchanged, current);
 
-            var now = clock.GetUtcNow();
-            var updated = outcome.Updated with { Id = current.Id, Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = Truncate(now) };
-            const string update = """
-                UPDATE organisations
-                SET name = @Name, plan_id = @PlanId, status = @Status, limit_overrides = @LimitOverrides,
-                    feature_overrides = @FeatureOverrides, billing_anchor = @BillingAnchor, version = @Version, updated_at = @UpdatedAt
-                WHERE id = @Id
-                """;
-            await connection.ExecuteAsync(update, Parameters(updated), transaction);
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, current.Id, outcome.Audit(updated), context, now);
-            await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Organisation, updated.Id, updated.Version));
-            return new WriteResult<Organisation>(WriteStatus.Done, updated);
-        }, ct);
+                var now = clock.GetUtcNow();
+                var updated = outcome.Updated with { Id = current.Id, Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = Truncate(now) };
+                const string update = """
+                    UPDATE organisations
+                    SET name = @Name, plan_id = @PlanId, status = @Status, limit_overrides = @LimitOverrides,
+                        feature_overrides = @FeatureOverrides, billing_anchor = @BillingAnchor, version = @Version, updated_at = @UpdatedAt,
+                        billing = @Billing, stripe_customer_id = @StripeCustomerId, billing_due_at = @BillingDueAt
+                    WHERE id = @Id
+                    """;
+                await connection.ExecuteAsync(update, Parameters(updated), transaction);
+                await AuditAppender.AppendAsync(connection, transaction, Dialect, current.Id, outcome.Audit(updated), context, now);
+                await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Organisation, updated.Id, updated.Version));
+                return new WriteResult<Organisation>(WriteStatus.Done, updated);
+            }, ct);
+        }
+        catch (DbException ex) when (Dialect.IsUniqueViolation(ex))
+        {
+            // The Stripe customer is linked to another organisation already: nothing was written.
+            return new WriteResult<Organisation>(WriteStatus.Conflict, null);
+        }
+    }
 
     /// <summary>Storage keeps milliseconds; the returned value must equal what a later read gives.</summary>
     private static DateTimeOffset Truncate(DateTimeOffset t) => Iso.Parse(Iso.ToText(t));

@@ -35,6 +35,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
         services.AddSingleton<IIdentityStore, SqlIdentityStore>();
         services.AddSingleton<IOpsStore, SqlOpsStore>();
+        services.AddSingleton<IStripeEventStore, SqlStripeEventStore>();
+        services.AddSingleton<IBillingStore, SqlBillingStore>();
         return services;
     }
 }

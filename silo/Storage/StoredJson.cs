@@ -11,6 +11,8 @@ internal static class StoredJson
     public static ImmutableSortedDictionary<string, TValue> ReadMap<TValue>(string json) =>
         (JsonSerializer.Deserialize<Dictionary<string, TValue>>(json) ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal);
 
+    public static T? ReadOrNull<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json);
+
     public static ImmutableSortedSet<string> ReadSet(string json) =>
         (JsonSerializer.Deserialize<string[]>(json) ?? []).ToImmutableSortedSet(StringComparer.Ordinal);
 }

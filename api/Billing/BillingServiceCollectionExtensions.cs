@@ -1,0 +1,43 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Taskee.Api.Billing.Invoicing;
+using Taskee.Api.Billing.Processing;
+using Taskee.Api.Billing.Reconciliation;
+using Taskee.Api.Billing.Stripe;
+using Taskee.Api.Billing.Webhooks;
+using Taskee.Api.Infrastructure;
+
+namespace Taskee.Api.Billing;
+
+public static class BillingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Billing: settings, the Stripe client, webhook receipt, the event processor, deadline checks and scheduled
+    /// reconciliation. Storage and the grain layer come from the host.
+    /// </summary>
+    public static IServiceCollection AddTaskeeBilling(this IServiceCollection services)
+    {
+        services.AddOptions<BillingOptions>().BindConfiguration(BillingOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BillingOptions>, BillingOptionsValidator>();
+        services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<StartupGate>();
+
+        services.AddHttpClient(StripeClient.HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<StripeOptions>>().Value.Timeout);
+        services.AddSingleton<StripeClient>();
+        services.AddSingleton<BillingApplier>();
+        services.AddSingleton<StripeEventHandler>();
+        services.AddSingleton<StripeWebhookReceiver>();
+        services.AddSingleton<BillingReconciler>();
+        services.AddSingleton<ManualInvoicing>();
+
+        services.AddSingleton<StripeEventProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<StripeEventProcessor>());
+        services.AddSingleton<BillingDeadlineService>();
+        services.AddHostedService(sp => sp.GetRequiredService<BillingDeadlineService>());
+        services.AddHostedService<BillingReconcileService>();
+        return services;
+    }
+}
