@@ -89,7 +89,6 @@ public static class ApiExtensions
         services.AddSingleton<TrafficMeter>();
         services.AddSingleton<RequestOutcomes>();
         services.AddSingleton<AuditLag>();
-        services.TryAddSingleton<IWebhookHealth, NoWebhooks>();
         services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<OpsSampler>();
         services.AddSingleton<StartupGate>();

@@ -35,6 +35,8 @@ public static class BillingServiceCollectionExtensions
 
         services.AddSingleton<StripeEventProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<StripeEventProcessor>());
+        services.AddSingleton<Webhooks.StripeWebhookHealth>();
+        services.AddSingleton<Ops.IWebhookHealth>(sp => sp.GetRequiredService<Webhooks.StripeWebhookHealth>());
         services.AddSingleton<BillingDeadlineService>();
         services.AddHostedService(sp => sp.GetRequiredService<BillingDeadlineService>());
         services.AddHostedService<BillingReconcileService>();

@@ -1,15 +1,12 @@
 namespace Taskee.Api.Ops;
 
 /// <summary>Health of incoming webhooks (Stripe) as the dashboard shows it.</summary>
-public sealed record WebhookHealthStatus(bool Configured, DateTimeOffset? LastReceived, long Received, long Failed, long Pending);
+/// <param name="Configured">False while no webhook signing secret is configured: no delivery can be accepted.</param>
+/// <param name="Failed">Deliveries refused (signature) and events whose processing failed, on this node.</param>
+public sealed record WebhookHealthStatus(bool Configured, DateTimeOffset? LastReceived, long Received, long Failed);
 
-/// <summary>Provided by the billing module when it is present; without it the dashboard says "not configured".</summary>
+/// <summary>Provided by the billing module (Stripe webhooks).</summary>
 public interface IWebhookHealth
 {
     WebhookHealthStatus Status();
-}
-
-public sealed class NoWebhooks : IWebhookHealth
-{
-    public WebhookHealthStatus Status() => new(false, null, 0, 0, 0);
 }

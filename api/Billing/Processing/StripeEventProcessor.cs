@@ -15,6 +15,7 @@ namespace Taskee.Api.Billing.Processing;
 public sealed class StripeEventProcessor(
     IStripeEventStore events,
     StripeEventHandler handler,
+    Webhooks.StripeWebhookHealth health,
     StartupGate gate,
     NodeIdentity node,
     TimeProvider clock,
@@ -98,6 +99,7 @@ public sealed class StripeEventProcessor(
         {
             var next = clock.GetUtcNow() + RetryDelay(record.Attempts);
             BillingLog.EventFailed(logger, ex, record.Id, record.Attempts, next);
+            health.Failed("processing");
             // If this write fails too, the claim runs out and the event is claimed again: still not lost.
             await events.RetryAsync(record.Id, next, $"Attempt {record.Attempts} failed: {ex.GetType().Name}: {ex.Message}", ct);
         }

@@ -26,7 +26,7 @@ public static class StripeWebhookEndpoints
     }
 
     public static async Task<Results<Ok<WebhookAck>, ProblemHttpResult>> ReceiveAsync(
-        HttpRequest request, StripeWebhookReceiver receiver, StartupGate gate, IOptions<StripeOptions> options, CancellationToken ct)
+        HttpRequest request, StripeWebhookReceiver receiver, StripeWebhookHealth health, StartupGate gate, IOptions<StripeOptions> options, CancellationToken ct)
     {
         if (!gate.IsOpen)
         {
@@ -37,6 +37,8 @@ public static class StripeWebhookEndpoints
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var result = await receiver.ReceiveAsync(request.Headers[StripeSignature.HeaderName].ToString(), buffer.ToArray(), ct);
+        if (result.Check == SignatureCheck.Valid) health.Received();
+        else health.Failed("signature");
 
         return result.Check switch
         {

@@ -111,7 +111,7 @@
         health.appendChild(li);
       };
       const w = o.webhooks;
-      item('Stripe webhooks', w.configured ? `last received ${text(w.lastReceived)}, ${number(w.received)} received, ${number(w.failed)} failed, ${number(w.pending)} pending` : 'not configured', w.configured && w.failed > 0 ? 'bad' : 'ok');
+      item('Stripe webhooks', w.configured ? `last received ${text(w.lastReceived)}, ${number(w.received)} received, ${number(w.failed)} failed (this node)` : 'no webhook secret configured', w.configured && w.failed > 0 ? 'bad' : 'ok');
       if (o.jwks.length === 0) item('JWKS', 'no token issuer configured', 'muted');
       for (const i of o.jwks) item('JWKS ' + i.issuer, i.stale ? `stale since ${text(i.lastSuccess)}: ${text(i.lastError)}` : `${i.keys} keys, refreshed ${text(i.lastSuccess)}`, i.stale ? 'bad' : 'ok');
       item('Audit stream lag', o.auditLagSeconds + ' s', o.auditLagSeconds > 5 ? 'warn' : 'ok');
