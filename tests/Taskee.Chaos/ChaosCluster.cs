@@ -59,7 +59,8 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public HttpClient Client(int node)
     {
-        var client = new HttpClient { BaseAddress = Nodes[node].BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        // Generous: a node just resumed from SIGSTOP, or a loaded CI machine, may take seconds for its first answers.
+        var client = new HttpClient { BaseAddress = Nodes[node].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         return client;
     }
