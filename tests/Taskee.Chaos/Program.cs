@@ -38,7 +38,7 @@ else
 }
 
 Console.WriteLine();
-Console.WriteLine("| run | limit | acknowledged | ledger consumed | over-admission | counted, not acknowledged | bound (victim's lease) | requests lost to the dead node |");
+Console.WriteLine("| run | limit | acknowledged | ledger consumed | over-admission | counted, not acknowledged | bound (victim's leases at death + in flight) | requests that hit the dead node |");
 Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var line in figures) Console.WriteLine(line);
 Console.WriteLine();
