@@ -13,8 +13,14 @@ public class FastPathBenchmarks
     private BenchNode _node = null!;
     private NpgsqlDataSource _postgres = null!;
 
+    // Synchronous on purpose: the in-process toolchain does not reliably wait for an async setup.
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _node = await BenchNode.StartAsync();
         var connectionString = Environment.GetEnvironmentVariable("TASKEE_BENCH_PG")
@@ -28,8 +34,7 @@ public class FastPathBenchmarks
         await command.ExecuteNonQueryAsync();
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         await _node.DisposeAsync();
         await _postgres.DisposeAsync();
