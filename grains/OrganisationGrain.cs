@@ -322,6 +322,7 @@ internal sealed class OrganisationGrain : IOrganisationGrain
             if (final || idle || expired) counter.Allowance = 0;
             counter.ReturnPending = 0;
             counter.Unreported = 0;
+            counter.Reporting = used;
             renew = !expired && counter.Allowance > 0;
             key = counter.Key(OrgId);
             epoch = counter.Epoch;
@@ -339,6 +340,7 @@ internal sealed class OrganisationGrain : IOrganisationGrain
             lock (_turn)
             {
                 counter.Unreported += used;
+                counter.Reporting = 0;
                 counter.ReturnPending += returned;
             }
             throw;
@@ -346,7 +348,8 @@ internal sealed class OrganisationGrain : IOrganisationGrain
 
         lock (_turn)
         {
-            counter.Ledger = outcome.Totals;
+            counter.Ledger = outcome.Totals; // now includes what was reported (or the whole lease, if fenced)
+            counter.Reporting = 0;
             if (outcome.Fenced)
             {
                 // The ledger reclaimed this lease (counted as consumed): nothing of it may be spent any more.

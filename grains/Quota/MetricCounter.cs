@@ -33,6 +33,8 @@ internal sealed class MetricCounter(string metric)
 
     /// <summary>Spent from the lease, not yet reported to the ledger.</summary>
     public long Unreported;
+    /// <summary>Spent and on its way to the ledger: still counted as used until the ledger's totals include it.</summary>
+    public long Reporting;
     public long SpentSinceFlush;
     /// <summary>Units per second, smoothed over flushes; sizes the next lease.</summary>
     public double Rate;
@@ -61,7 +63,7 @@ internal sealed class MetricCounter(string metric)
         Ledger = default;
     }
 
-    public long Used => Ledger.Consumed + Unreported;
+    public long Used => Ledger.Consumed + Reporting + Unreported;
 
     /// <summary>What this node could still admit: its allowance plus what the ledger had not leased to anyone.</summary>
     public long Remaining => Soft
