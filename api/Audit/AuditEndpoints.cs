@@ -74,10 +74,8 @@ public static class AuditEndpoints
         if (from is not null && to is not null && from >= to) return Problems.Validation("to", "to must be later than from.");
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
-        var caller = http.Caller();
-        var entitlements = await grain.GetEntitlementsAsync();
-        if (!caller.IsPlatform && entitlements.Features.GetValueOrDefault(Features.AuditExport) is not { Enabled: true })
-            return Problems.Forbidden($"Audit export needs the feature '{Features.AuditExport}' (Enterprise plan); the audit API (GET .../audit) is available.");
+        if (!http.Caller().IsPlatform && await grain.RequireFeatureAsync(Features.AuditExport, "Audit export (GET .../audit is available)") is { } missing)
+            return missing;
 
         http.Response.ContentType = format == "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{orgId}.{format}\"";

@@ -63,8 +63,7 @@ public static partial class RoleEndpoints
         if (!RoleName().IsMatch(role) || Roles.BuiltIn.Contains(role) || Roles.IsPlatformRole(role) || role == Roles.Usage)
             return Problems.Validation("role", "role must be 2 to 64 characters of a-z, 0-9, '-', '_' and not a built-in role name.");
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        if ((await grain.GetEntitlementsAsync()).Features.GetValueOrDefault(Features.CustomRoles) is not { Enabled: true })
-            return Problems.Forbidden($"Custom roles need the feature '{Features.CustomRoles}' (Enterprise plan).");
+        if (await grain.RequireFeatureAsync(Features.CustomRoles, "Custom roles") is { } missing) return missing;
 
         var permissions = request.Permissions!.Distinct().Order().ToList();
         var existing = (await store.ListRolesAsync(orgId, ct)).FirstOrDefault(r => r.Role == role);

@@ -55,8 +55,7 @@ public static class SsoEndpoints
         if (jwt.Value.RequireHttpsMetadata && !issuer.StartsWith("https://", StringComparison.Ordinal))
             return Problems.Validation("issuer", "issuer must be an https:// URL (Auth:Jwt:RequireHttpsMetadata is on).");
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        if ((await grain.GetEntitlementsAsync()).Features.GetValueOrDefault(Features.Sso) is not { Enabled: true })
-            return Problems.Forbidden($"SSO needs the feature '{Features.Sso}' (Enterprise plan).");
+        if (await grain.RequireFeatureAsync(Features.Sso, "SSO") is { } missing) return missing;
 
         var settings = new SsoSettings(orgId, issuer, request.Audience!, request.OrgClaim, request.RolesClaim ?? jwt.Value.RolesClaim);
         var before = await store.GetSsoAsync(orgId, ct);

@@ -100,17 +100,21 @@ public static class UsageEndpoints
         var op = item.Op ?? "";
         if (op is not (UsageOps.Check or UsageOps.Consume or UsageOps.Release))
             return BatchResult.Failed(StatusCodes.Status400BadRequest, "op must be 'check', 'consume' or 'release'.");
-        if (!caller.MayReach(orgId)) return BatchResult.Failed(StatusCodes.Status404NotFound, $"Organisation '{orgId}' was not found.");
+        if (!caller.MayReach(orgId)) return NotFound(orgId);
         if (!caller.Has(op == UsageOps.Check ? Permissions.UsageRead : Permissions.UsageWrite))
             return BatchResult.Failed(StatusCodes.Status403Forbidden, $"This caller lacks the permission '{Permissions.UsageWrite}'.");
         if (UsageOps.Problem(op, item.Metric, item.Amount) is { } problem) return BatchResult.Failed(StatusCodes.Status400BadRequest, problem);
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return BatchResult.Failed(StatusCodes.Status404NotFound, $"Organisation '{orgId}' was not found.");
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return NotFound(orgId);
 
         var started = Stopwatch.GetTimestamp();
         var result = await Apply(grain, op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
         traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
         return BatchResult.From(result);
     }
+
+    /// <summary>The same answer as a missing organisation's, for another tenant's too.</summary>
+    private static BatchResult NotFound(string orgId) =>
+        BatchResult.Failed(StatusCodes.Status404NotFound, Problems.OrganisationNotFound(orgId).ProblemDetails.Detail!);
 
     public static async Task<Results<Ok<FeatureResponse>, StatusCodeHttpResult, ValidationProblem, ProblemHttpResult>> GetFeatureAsync(
         string orgId, string feature, GrainDirectory grains, HttpContext http, CancellationToken ct)
