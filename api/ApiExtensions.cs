@@ -62,6 +62,8 @@ public static class ApiExtensions
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
 
+        services.AddSingleton<OrganisationGrains>();
+        services.AddSingleton<OrganisationPlans>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<IdentityCache>();
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();

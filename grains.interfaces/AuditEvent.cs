@@ -1,12 +1,16 @@
 namespace Taskee.Grains.Interfaces;
 
 /// <summary>Who made a change. Kinds: user, apiKey, system, stripe, scim.</summary>
+[GenerateSerializer, Immutable]
+[Alias("AuditActor")]
 public sealed record AuditActor(string Kind, string Id)
 {
     public static readonly AuditActor System = new("system", "control-plane");
 }
 
 /// <summary>Who asked for a change and from where; copied into its audit event.</summary>
+[GenerateSerializer, Immutable]
+[Alias("ChangeContext")]
 public sealed record ChangeContext(AuditActor Actor, string? RequestId, string? Ip);
 
 /// <summary>
@@ -17,6 +21,8 @@ public sealed record ChangeContext(AuditActor Actor, string? RequestId, string? 
 /// <param name="OrgId">The organisation whose chain holds the event; platform events (plans, flags) use <see cref="PlatformChain"/>.</param>
 /// <param name="Seq">Position in the chain, from 1; readers resume from it.</param>
 /// <param name="At">UTC time, ISO 8601 with milliseconds, exactly as hashed.</param>
+[GenerateSerializer, Immutable]
+[Alias("AuditEvent")]
 public sealed record AuditEvent(
     string Id,
     string OrgId,

@@ -24,12 +24,18 @@ public static class LimitSource
     public const string Override = "override";
 }
 
+[GenerateSerializer, Immutable]
+[Alias("FeatureEntitlement")]
 public sealed record FeatureEntitlement(bool Enabled, string Reason);
 
 /// <param name="Policy"><see cref="LimitPolicy.Hard"/> or <see cref="LimitPolicy.Soft"/>, from the plan.</param>
+[GenerateSerializer, Immutable]
+[Alias("LimitEntitlement")]
 public sealed record LimitEntitlement(long Limit, string Source, string Policy = LimitPolicy.Hard);
 
 /// <summary>What an organisation may do right now: its effective limits and features.</summary>
+[GenerateSerializer, Immutable]
+[Alias("Entitlements")]
 public sealed record Entitlements(
     string OrgId,
     string PlanId,

@@ -1,43 +1,66 @@
+using Orleans.Concurrency;
+using Taskee.Grains.Storage;
+
 namespace Taskee.Grains.Interfaces;
 
 /// <summary>
-/// The in-memory owner of one organisation on this node, keyed by organisation id.
-/// Orleans-shaped: async methods, immutable records in and out, one turn at a time.
+/// One organisation, keyed by its id: the single writer of its settings and the single counter of its usage in
+/// the cluster. Reads are answered from memory. A grain whose organisation does not exist answers "not found"
+/// (null, <see cref="UsageReason.OrganisationNotFound"/>, <see cref="WriteStatus.NotFound"/>) and is collected soon.
 /// </summary>
-public interface IOrganisationGrain
+[Alias("IOrganisationGrain")]
+public interface IOrganisationGrain : IGrainWithStringKey
 {
-    string OrgId { get; }
+    /// <summary>The organisation's stored settings; null when it does not exist.</summary>
+    [ReadOnly, Alias("GetOrganisation")]
+    ValueTask<Organisation?> GetOrganisationAsync();
 
-    /// <summary>The organisation's stored settings as this grain holds them.</summary>
-    ValueTask<Organisation> GetOrganisationAsync();
+    /// <summary>Effective limits and features from plan, overrides, billing and global flags; null when it does not exist.</summary>
+    [ReadOnly, Alias("GetEntitlements")]
+    ValueTask<Entitlements?> GetEntitlementsAsync();
 
-    /// <summary>Effective limits and features, computed from plan, overrides and global flags.</summary>
-    ValueTask<Entitlements> GetEntitlementsAsync();
-
-    /// <summary>Takes a newer version of the settings (after an admin change); older versions are ignored.</summary>
-    ValueTask ApplyAsync(Organisation organisation);
+    /// <summary>Creates the organisation with its first audit event; <see cref="WriteStatus.Conflict"/> when it exists.</summary>
+    [Alias("Create")]
+    ValueTask<WriteResult<Organisation>> CreateAsync(Organisation organisation, AuditRecord audit, ChangeContext context);
 
     /// <summary>
-    /// Consumes <paramref name="amount"/> of <paramref name="metric"/> when the limit allows. Completes
-    /// synchronously, without I/O or allocation, while this node's lease covers it; otherwise takes a lease.
+    /// Writes <paramref name="updated"/> (stamped with version <paramref name="baseVersion"/> + 1) and its audit event in one
+    /// transaction, when the organisation is still at <paramref name="baseVersion"/>; then holds it in memory.
+    /// <see cref="WriteStatus.VersionMismatch"/> carries the current state, so the caller can recompute or answer 412.
     /// </summary>
+    [Alias("Commit")]
+    ValueTask<WriteResult<Organisation>> CommitAsync(long baseVersion, Organisation updated, AuditRecord audit, ChangeContext context);
+
+    /// <summary>Consumes <paramref name="amount"/> when the limit allows; from memory while the durable reservation covers it.</summary>
+    [Alias("Consume")]
     ValueTask<UsageResult> ConsumeAsync(string metric, long amount);
 
-    /// <summary>Consumes at most once per idempotency key across all nodes (the ledger path).</summary>
+    /// <summary>Consumes at most once per idempotency key in the cluster; a repeat replays the first answer.</summary>
+    [Alias("ConsumeOnce")]
     ValueTask<UsageResult> ConsumeOnceAsync(string metric, long amount, string idempotencyKey);
 
     /// <summary>Answers whether <paramref name="amount"/> would be allowed now; consumes nothing.</summary>
+    [ReadOnly, Alias("Check")]
     ValueTask<UsageResult> CheckAsync(string metric, long amount);
 
     /// <summary>Gives back capacity of a gauge (storage).</summary>
+    [Alias("Release")]
     ValueTask<UsageResult> ReleaseAsync(string metric, long amount);
 
     /// <summary>Adds a member, taking a seat, in one transaction that checks the seat limit.</summary>
+    [Alias("AddMember")]
     ValueTask<SeatChange> AddMemberAsync(Member member, ChangeContext context);
 
     /// <summary>Removes a member and frees the seat.</summary>
+    [Alias("RemoveMember")]
     ValueTask<SeatChange> RemoveMemberAsync(string userId, ChangeContext context);
 
-    /// <summary>The current usage of every metric as this node sees it.</summary>
-    ValueTask<IReadOnlyDictionary<string, UsageResult>> GetUsageAsync();
+    /// <summary>The current usage of every metric; null when the organisation does not exist.</summary>
+    [ReadOnly, Alias("GetUsage")]
+    ValueTask<IReadOnlyDictionary<string, UsageResult>?> GetUsageAsync();
+
+    /// <summary>Writes counted consumption now (it is also written on a timer and on deactivation).</summary>
+    [Alias("Flush")]
+    Task FlushAsync();
 }
+

@@ -9,6 +9,12 @@ public static class UsageReason
     public const string OrganisationSuspended = "organisation_suspended";
     public const string OrganisationCancelled = "organisation_cancelled";
     public const string LedgerUnavailable = "ledger_unavailable";
+
+    /// <summary>No such organisation: never sent in a 200; the API answers 404.</summary>
+    public const string OrganisationNotFound = "organisation_not_found";
+
+    /// <summary>The Idempotency-Key was used for another metric or amount: never sent in a 200; the API answers 422.</summary>
+    public const string IdempotencyKeyConflict = "idempotency_key_conflict";
 }
 
 /// <summary>How a plan enforces a metric's limit.</summary>
@@ -25,12 +31,15 @@ public static class LimitPolicy
 
 /// <summary>
 /// The answer to "may this organisation use <c>amount</c> more of <c>metric</c>?". A struct, so the hot path
-/// allocates nothing. <see cref="Used"/> and <see cref="Remaining"/> are this node's view: exact for what it
-/// admitted, at most one flush interval behind for other nodes.
+/// allocates nothing. Exact: the organisation's one grain activation counts every unit.
 /// </summary>
+[GenerateSerializer, Immutable]
+[Alias("UsageResult")]
 public readonly record struct UsageResult(bool Allowed, long Remaining, long Limit, long Used, DateTimeOffset? ResetsAt, string Reason);
 
 /// <summary>A member of an organisation: each holds one seat.</summary>
+[GenerateSerializer, Immutable]
+[Alias("Member")]
 public sealed record Member(string OrgId, string UserId, string Email, string Role, DateTimeOffset AddedAt);
 
 /// <summary>Roles a member can hold.</summary>
@@ -40,6 +49,8 @@ public static class MemberRoles
 }
 
 /// <summary>The outcome of adding or removing a member.</summary>
+[GenerateSerializer]
+[Alias("SeatChange")]
 public enum SeatChange
 {
     Done,

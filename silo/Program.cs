@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Taskee.Api;
 using Taskee.Silo;
+using Taskee.Silo.Cluster;
 using Taskee.Silo.Commands;
 
 if (args.Length > 0 && SiloCommands.Find(args[0]) is { } command)
@@ -17,6 +18,7 @@ try
     var app = builder.Build();
     app.UseTaskeeApi();
     app.MapTaskeeApi();
+    app.MapTaskeeDashboard();
     await app.RunAsync();
     return 0;
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Options;
 using Taskee.Api;
 using Taskee.Api.Auth;
 using Taskee.Grains;
-using Taskee.Grains.Cluster;
 using Taskee.Silo.Cluster;
 using Taskee.Silo.Storage;
 
@@ -10,7 +9,7 @@ namespace Taskee.Silo;
 
 public static class SiloExtensions
 {
-    /// <summary>Everything a node hosts: storage, grains, the API, and the start-up sequence.</summary>
+    /// <summary>Everything a silo hosts: storage, the start-up sequence, Orleans with the grains, the API.</summary>
     public static WebApplicationBuilder AddTaskeeSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddTaskeeStorage();
@@ -20,13 +19,12 @@ public static class SiloExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<BootstrapAdminKey>();
+        builder.Services.AddSingleton<ClusterChanges>();
+        // Registered before Orleans: storage is migrated before the silo's providers read their tables.
         builder.Services.AddHostedService<StartupInitializer>();
-
-        builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>();
-        builder.Services.AddSingleton<NodeLifecycle>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeLifecycle>());
-        builder.Services.AddHostedService<ChangeListener>();
+        builder.AddTaskeeOrleans();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
+        builder.Services.AddHostedService<SiloDrain>();
         return builder;
     }
 }

@@ -40,7 +40,7 @@ public static class Telemetry
         var sdk = OpenTelemetrySdk.Create(otel => otel
             .ConfigureResource(r => r.AddService("taskee-control-plane"))
             .WithMetrics(m => m
-                .AddMeter(QuotaMetrics.MeterName, TrafficMeter.MeterName, JwksMonitor.MeterName, StorageTelemetry.MeterName, "Taskee.Audit", "Taskee.Billing")
+                .AddMeter(QuotaMetrics.MeterName, TrafficMeter.MeterName, JwksMonitor.MeterName, StorageTelemetry.MeterName, "Taskee.Audit", "Taskee.Billing", "Microsoft.Orleans")
                 .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "System.Net.Http")
                 .AddOtlpExporter((o, reader) =>
                 {
@@ -48,7 +48,7 @@ public static class Telemetry
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)interval.TotalMilliseconds;
                 }))
             .WithTracing(t => t
-                .AddSource("Microsoft.AspNetCore", "System.Net.Http", StorageTelemetry.SourceName)
+                .AddSource("Microsoft.AspNetCore", "System.Net.Http", StorageTelemetry.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
                 .AddOtlpExporter(o => Configure(o, uri, protocol, "v1/traces"))));
         builder.Services.AddSingleton(sdk); // disposed with the host: flushes what is buffered
         return builder;

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
 using Taskee.Grains.Interfaces;
-using Taskee.Grains;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.ApiKeys;
@@ -69,7 +68,7 @@ public static class ApiKeyEndpoints
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        string orgId, CreateApiKeyRequest request, IApiKeyStore keys, GrainDirectory grains, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string orgId, CreateApiKeyRequest request, IApiKeyStore keys, OrganisationGrains grains, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var now = clock.GetUtcNow();
@@ -86,7 +85,7 @@ public static class ApiKeyEndpoints
     }
 
     public static async Task<Results<Ok<ApiKeyList>, ProblemHttpResult>> ListAsync(
-        string orgId, IApiKeyStore keys, GrainDirectory grains, CancellationToken ct)
+        string orgId, IApiKeyStore keys, OrganisationGrains grains, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var list = await keys.ListAsync(orgId, ct);

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Audit;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
@@ -42,7 +41,7 @@ public static class AuditEndpoints
     }
 
     public static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string orgId, IAuditStore audit, GrainDirectory grains, CancellationToken ct, string? after = null, int limit = 100)
+        string orgId, IAuditStore audit, OrganisationGrains grains, CancellationToken ct, string? after = null, int limit = 100)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         return await PageAsync(orgId, audit, after, limit, ct);
@@ -67,7 +66,7 @@ public static class AuditEndpoints
 
     /// <summary>Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole.</summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
-        string orgId, IAuditStore audit, GrainDirectory grains, HttpContext http, CancellationToken ct,
+        string orgId, IAuditStore audit, OrganisationGrains grains, HttpContext http, CancellationToken ct,
         string format = "ndjson", DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");

@@ -42,6 +42,8 @@ public static class Permissions
     public const string AuthStatusRead = "platform:auth:read";
     public const string BillingWrite = "platform:billing:write";
     public const string InvoicesWrite = "platform:invoices:write";
+    /// <summary>The Orleans dashboard at /dashboard: silos, grain types, activations (platform admins only).</summary>
+    public const string ClusterDashboard = "platform:cluster:dashboard";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -50,7 +52,7 @@ public static class Permissions
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
-        BillingWrite, InvoicesWrite,
+        BillingWrite, InvoicesWrite, ClusterDashboard,
     }.ToFrozenSet();
 
     /// <summary>Permissions a custom role of an organisation may hold: the organisation ones.</summary>

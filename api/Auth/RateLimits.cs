@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 
 namespace Taskee.Api.Auth;
 
@@ -73,7 +72,7 @@ public static class RateLimits
         if (!options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return RateLimitPartition.GetNoLimiter("none");
 
         var usage = IsProductApi(context.Request.Path);
-        var plan = context.RequestServices.GetRequiredService<GrainDirectory>().ActivePlan(caller.OrgId!);
+        var plan = context.RequestServices.GetRequiredService<OrganisationPlans>().PlanOf(caller.OrgId!);
         var limit = options.For(plan);
         var perSecond = (usage ? limit.UsagePerSecond : limit.AdminPerSecond) * (perOrganisation ? options.OrganisationMultiplier : 1);
         var key = $"{(usage ? "usage" : "admin")}|{plan}|{(perOrganisation ? "org:" + caller.OrgId : caller.Subject)}";

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Taskee.Grains;
+using Taskee.Api.Infrastructure;
 using Taskee.Grains.Billing;
 using Taskee.Grains.Catalog;
 using Taskee.Grains.Interfaces;
@@ -14,13 +14,11 @@ public sealed record BillingApplyResult(WriteStatus Status, Organisation? Organi
 
 /// <summary>
 /// Applies what Stripe said to an organisation: merges the facts, lets the state machine decide status, plan, anchor and
-/// restricted features, and writes it through <see cref="IOrganisationStore.UpdateAsync"/> (row, version and audit event
-/// in one transaction, the row locked, so concurrent events of one organisation apply one after the other); then hands
-/// the organisation to its grain so entitlements change at once.
+/// restricted features, and commits it through the organisation's grain (row, version and audit event
+/// in one transaction; concurrent events of one organisation apply one after the other), so entitlements change at once.
 /// </summary>
 public sealed class BillingApplier(
-    IOrganisationStore store,
-    GrainDirectory grains,
+    OrganisationGrains grains,
     CatalogCache catalog,
     IOptions<BillingOptions> options,
     TimeProvider clock,
@@ -34,8 +32,9 @@ public sealed class BillingApplier(
     {
         var conflict = false;
         var linked = false;
-        var result = await store.UpdateAsync(orgId, null, current =>
+        var result = await grains.ChangeAsync(orgId, null, current =>
         {
+            conflict = linked = false; // computed afresh when the change is retried on a newer version
             var facts = current.Billing ?? BillingFacts.Empty;
             if (linkCustomer is not null && facts.CustomerId != linkCustomer)
             {
@@ -49,13 +48,12 @@ public sealed class BillingApplier(
             }
             var updated = Decide(current, merge(facts) ?? facts);
             return BillingChanges.Describe(current, updated, action ?? (linked ? "billing.linked" : null));
-        }, context, ct);
+        }, context);
 
         if (conflict) return new BillingApplyResult(WriteStatus.Conflict, null, false);
         if (result.Status == WriteStatus.Done)
         {
             var organisation = result.Value!;
-            await grains.OnChangedAsync(organisation);
             if (organisation.Billing?.Subscription?.PriceId is { } price && PlanForPrice(price) is null)
                 BillingLog.UnmappedPrice(logger, price, orgId);
         }

@@ -9,7 +9,6 @@ using Taskee.Api.Billing.Processing;
 using Taskee.Api.Billing.Reconciliation;
 using Taskee.Api.Billing.Stripe;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Billing;
 using Taskee.Grains.Catalog;
 using Taskee.Grains.Interfaces;
@@ -31,10 +30,10 @@ public static class BillingEndpoints
     }
 
     public static async Task<Results<Ok<BillingResponse>, ProblemHttpResult>> GetAsync(
-        string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = await grain.GetOrganisationAsync();
+        var organisation = (await grain.GetOrganisationAsync())!;
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(BillingResponse.From(organisation));
     }
@@ -44,15 +43,15 @@ public static class BillingEndpoints
     /// now; with an API key, its subscription is read at once. Linking to another customer starts the facts afresh.
     /// </summary>
     public static async Task<Results<Ok<BillingResponse>, ValidationProblem, ProblemHttpResult>> LinkAsync(
-        string orgId, LinkBillingRequest request, IOrganisationStore store, IBillingStore billing, IStripeEventStore events,
-        BillingApplier applier, GrainDirectory grains, StripeEventProcessor processor, StripeClient stripe, BillingReconciler reconciler,
+        string orgId, LinkBillingRequest request, IBillingStore billing, IStripeEventStore events,
+        BillingApplier applier, OrganisationGrains grains, StripeEventProcessor processor, StripeClient stripe, BillingReconciler reconciler,
         TimeProvider clock, ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         var customerId = request.StripeCustomerId!;
         if (await billing.FindByCustomerAsync(customerId, ct) is { } other && other != orgId)
             return CustomerTaken(customerId);
 
-        var result = await store.UpdateAsync(orgId, null, current =>
+        var result = await grains.ChangeAsync(orgId, null, current =>
         {
             var facts = current.Billing ?? BillingFacts.Empty;
             if (facts.CustomerId == customerId) return null;
@@ -60,7 +59,7 @@ public static class BillingEndpoints
                 ? facts with { CustomerId = customerId }
                 : new OrganisationBilling { CustomerId = customerId, ManualInvoices = facts.ManualInvoices };
             return BillingChanges.Describe(current, applier.Decide(current, linked), "billing.linked");
-        }, http.ChangeContext(), ct);
+        }, http.ChangeContext());
         switch (result.Status)
         {
             case WriteStatus.NotFound:
@@ -72,7 +71,6 @@ public static class BillingEndpoints
         var organisation = result.Value!;
         if (result.Status == WriteStatus.Done)
         {
-            await grains.OnChangedAsync(organisation);
             if (await events.RequeueUnmatchedAsync([customerId], clock.GetUtcNow(), ct) > 0) processor.Wake();
         }
         if (stripe.IsConfigured)
@@ -80,7 +78,7 @@ public static class BillingEndpoints
             try
             {
                 if (await reconciler.ReconcileAsync(orgId, customerId, $"link-{http.TraceIdentifier}", ct)
-                    && await store.GetAsync(orgId, ct) is { } synced)
+                    && await grains.FindAsync(orgId, ct) is { } synced)
                     organisation = synced;
             }
             catch (StripeApiException ex)
@@ -98,10 +96,10 @@ public static class BillingEndpoints
     /// Idempotency-Key replays the first answer, and a retry after a failure half-way creates nothing twice at Stripe.
     /// </summary>
     public static async Task<Results<Created<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> CreateInvoiceAsync(
-        string orgId, CreateInvoiceRequest request, IOrganisationStore store, GrainDirectory grains, CatalogCache catalog,
+        string orgId, CreateInvoiceRequest request, OrganisationGrains grains, CatalogCache catalog,
         StripeClient stripe, ManualInvoicing invoicing, HttpContext http, CancellationToken ct)
     {
-        if (await store.GetAsync(orgId, ct) is not { } organisation) return Problems.OrganisationNotFound(orgId);
+        if (await grains.FindAsync(orgId, ct) is not { } organisation) return Problems.OrganisationNotFound(orgId);
         if (!catalog.Current.Plans.TryGetValue(organisation.PlanId, out var plan) || !plan.Custom)
             return Problems.Conflict($"Organisation '{orgId}' is on plan '{organisation.PlanId}', not a custom plan; manual invoices are for enterprise deals. Subscriptions invoice themselves.");
         if (organisation.Billing?.CustomerId is not { } customerId)
@@ -126,8 +124,7 @@ public static class BillingEndpoints
                 $"Stripe answered {(int?)ex.Status} {ex.Type}{(ex.Code is null ? "" : $" ({ex.Code})")}: {ex.StripeMessage}");
         }
 
-        var recorded = await store.UpdateAsync(orgId, null, o => BillingChanges.InvoiceSent(o, invoice.Id), http.ChangeContext(), ct);
-        if (recorded.Status == WriteStatus.Done) await grains.OnChangedAsync(recorded.Value!);
+        await grains.ChangeAsync(orgId, null, o => BillingChanges.InvoiceSent(o, invoice.Id), http.ChangeContext());
         return TypedResults.Created((string?)null, invoice);
     }
 

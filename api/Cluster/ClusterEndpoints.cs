@@ -2,18 +2,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Taskee.Api.Auth;
-using Taskee.Grains.Cluster;
 using Taskee.Grains.Quota;
-using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Cluster;
 
-/// <param name="Alive">False when the last heartbeat is older than Cluster:NodeTtl.</param>
-/// <param name="Self">True for the node that answered.</param>
-public sealed record NodeResponse(string Id, string Address, string Version, DateTimeOffset StartedAt, DateTimeOffset LastHeartbeat,
-    double HeartbeatAgeSeconds, bool Alive, bool Self);
+/// <param name="Id">The silo's name (also its id in ops figures); <paramref name="Address"/> is its silo endpoint.</param>
+/// <param name="Status">Orleans membership status: Joining, Active, ShuttingDown, Stopping, Dead.</param>
+/// <param name="Alive">True while membership holds the silo active.</param>
+/// <param name="Self">True for the silo that answered.</param>
+public sealed record NodeResponse(string Id, string Address, string Status, string HostName, DateTimeOffset StartedAt, double UptimeSeconds,
+    DateTimeOffset LastHeartbeat, double HeartbeatAgeSeconds, bool Alive, bool Self, int ActiveOrganisationGrains);
 
 public sealed record NodeList(IReadOnlyList<NodeResponse> Items);
 
@@ -22,12 +22,32 @@ public static class ClusterEndpoints
     public static void MapClusterEndpoints(this IEndpointRouteBuilder app) =>
         app.MapGet("/v1/cluster/nodes", ListNodesAsync).RequireAuthorization(Permissions.OpsRead).WithTags("Cluster").WithName("ListClusterNodes");
 
-    public static async Task<Ok<NodeList>> ListNodesAsync(
-        INodeRegistry registry, NodeIdentity self, IOptions<ClusterOptions> options, TimeProvider clock, CancellationToken ct)
+    public static async Task<Ok<NodeList>> ListNodesAsync(IGrainFactory grains, NodeIdentity self, TimeProvider clock) =>
+        TypedResults.Ok(new NodeList(await ListAsync(grains, self, clock)));
+
+    /// <summary>Every silo Orleans membership knows, live or dead, with its organisation grain activations.</summary>
+    public static async Task<IReadOnlyList<NodeResponse>> ListAsync(IGrainFactory grains, NodeIdentity self, TimeProvider clock)
     {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
+        var statistics = active.Length == 0 ? [] : await management.GetSimpleGrainStatistics(active);
+        var organisationGrains = statistics
+            .Where(s => s.GrainType.Contains("OrganisationGrain", StringComparison.Ordinal))
+            .GroupBy(s => s.SiloAddress)
+            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+
         var now = clock.GetUtcNow();
-        var nodes = await registry.ListAsync(ct);
-        return TypedResults.Ok(new NodeList(nodes.Select(n => new NodeResponse(n.Id, n.Address, n.Version, n.StartedAt, n.LastHeartbeat,
-            Math.Round((now - n.LastHeartbeat).TotalSeconds, 1), now - n.LastHeartbeat <= options.Value.NodeTtl, n.Id == self.Id)).ToList()));
+        return hosts
+            .OrderBy(h => h.Status == SiloStatus.Dead).ThenBy(h => h.SiloName, StringComparer.Ordinal)
+            .Select(h =>
+            {
+                var started = new DateTimeOffset(h.StartTime.ToUniversalTime(), TimeSpan.Zero);
+                var heartbeat = new DateTimeOffset(h.IAmAliveTime.ToUniversalTime(), TimeSpan.Zero);
+                return new NodeResponse(h.SiloName, h.SiloAddress.ToString(), h.Status.ToString(), h.HostName, started,
+                    Math.Round((now - started).TotalSeconds), heartbeat, Math.Round((now - heartbeat).TotalSeconds, 1),
+                    h.Status == SiloStatus.Active, h.SiloName == self.Id, organisationGrains.GetValueOrDefault(h.SiloAddress));
+            })
+            .ToList();
     }
 }

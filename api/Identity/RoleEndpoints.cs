@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
@@ -41,7 +40,7 @@ public static partial class RoleEndpoints
             .WithMetadata(new IdempotentMutationAttribute()).WithName("DeleteRole");
     }
 
-    public static async Task<Results<Ok<RoleList>, ProblemHttpResult>> ListAsync(string orgId, GrainDirectory grains, IIdentityStore store, CancellationToken ct)
+    public static async Task<Results<Ok<RoleList>, ProblemHttpResult>> ListAsync(string orgId, OrganisationGrains grains, IIdentityStore store, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var builtIn = Roles.BuiltIn.Select(r => new RoleResponse(r, true, Roles.Grants[r].Order().ToList()));
@@ -49,7 +48,7 @@ public static partial class RoleEndpoints
         return TypedResults.Ok(new RoleList(builtIn.Concat(custom).ToList()));
     }
 
-    public static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GetAsync(string orgId, string role, GrainDirectory grains, IIdentityStore store, CancellationToken ct)
+    public static async Task<Results<Ok<RoleResponse>, ProblemHttpResult>> GetAsync(string orgId, string role, OrganisationGrains grains, IIdentityStore store, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         if (Roles.BuiltIn.Contains(role)) return TypedResults.Ok(new RoleResponse(role, true, Roles.Grants[role].Order().ToList()));
@@ -58,7 +57,7 @@ public static partial class RoleEndpoints
     }
 
     public static async Task<Results<Ok<RoleResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string orgId, string role, PutRoleRequest request, GrainDirectory grains, IIdentityStore store, IdentityCache cache, HttpContext http, CancellationToken ct)
+        string orgId, string role, PutRoleRequest request, OrganisationGrains grains, IIdentityStore store, IdentityCache cache, HttpContext http, CancellationToken ct)
     {
         if (!RoleName().IsMatch(role) || Roles.BuiltIn.Contains(role) || Roles.IsPlatformRole(role) || role == Roles.Usage)
             return Problems.Validation("role", "role must be 2 to 64 characters of a-z, 0-9, '-', '_' and not a built-in role name.");
@@ -76,7 +75,7 @@ public static partial class RoleEndpoints
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        string orgId, string role, GrainDirectory grains, IIdentityStore store, IdentityCache cache, HttpContext http, CancellationToken ct)
+        string orgId, string role, OrganisationGrains grains, IIdentityStore store, IdentityCache cache, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var audit = new AuditRecord("role.deleted", $"organisations/{orgId}/roles/{role}", JsonSerializer.Serialize(new { role }), null);

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Options;
 using Taskee.Api.Auth;
 using Taskee.Api.Auth.Jwt;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
@@ -41,14 +40,14 @@ public static class SsoEndpoints
             .Validates<SsoRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("PutSso");
     }
 
-    public static async Task<Results<Ok<SsoResponse>, ProblemHttpResult>> GetAsync(string orgId, GrainDirectory grains, IIdentityStore store, CancellationToken ct)
+    public static async Task<Results<Ok<SsoResponse>, ProblemHttpResult>> GetAsync(string orgId, OrganisationGrains grains, IIdentityStore store, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         return await store.GetSsoAsync(orgId, ct) is { } sso ? TypedResults.Ok(SsoResponse.From(sso)) : Problems.NotFound($"Organisation '{orgId}' has no SSO configured.");
     }
 
     public static async Task<Results<Ok<SsoResponse>, ValidationProblem, ProblemHttpResult>> PutAsync(
-        string orgId, SsoRequest request, GrainDirectory grains, IIdentityStore store, IssuerRegistry issuers, IOptions<JwtOptions> jwt,
+        string orgId, SsoRequest request, OrganisationGrains grains, IIdentityStore store, IssuerRegistry issuers, IOptions<JwtOptions> jwt,
         HttpContext http, CancellationToken ct)
     {
         var issuer = request.Issuer!.TrimEnd('/');

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Taskee.Api.Infrastructure;
 
@@ -30,6 +31,17 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             return true;
         }
 
+        if (IsClusterFailure(exception))
+        {
+            // The organisation's grain sits on a silo that just failed, or the cluster is still re-forming: never an
+            // allow, never a hang; its next call activates it on a live silo once membership has declared the failure.
+            LogClusterUnavailable(exception, context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "1";
+            await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                "The silo holding this organisation is unreachable or failing over. Retry in a second; nothing was changed.");
+            return true;
+        }
+
         if (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested)
         {
             return true; // the client went away; nobody is left to answer
@@ -40,6 +52,13 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
             $"The control plane failed to handle this request. Retry later; if it persists, report request id {context.TraceIdentifier}.");
         return true;
     }
+
+    /// <summary>Orleans could not deliver the call or got no answer in time (a dead or unreachable silo).</summary>
+    private static bool IsClusterFailure(Exception exception) =>
+        exception is SiloUnavailableException or OrleansMessageRejectionException
+            or GrainExtensionNotInstalledException or OrleansException
+        || (exception is TimeoutException && exception.Source?.StartsWith("Orleans", StringComparison.Ordinal) == true)
+        || (exception is OperationCanceledException && exception.InnerException is SiloUnavailableException);
 
     private static string TitleFor(int status) => status switch
     {
@@ -58,6 +77,9 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Storage unavailable for {Method} {Path}")]
     private partial void LogStorageUnavailable(Exception exception, string method, string path);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Cluster unavailable for {Method} {Path}")]
+    private partial void LogClusterUnavailable(Exception exception, string method, string path);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
     private partial void LogUnhandled(Exception exception, string method, string path);

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
@@ -51,7 +50,7 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Created<MemberResponse>, ValidationProblem, ProblemHttpResult>> AddAsync(
-        string orgId, AddMemberRequest request, GrainDirectory grains, TimeProvider clock, HttpContext http, CancellationToken ct)
+        string orgId, AddMemberRequest request, OrganisationGrains grains, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
 
@@ -68,15 +67,15 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ListAsync(
-        string orgId, GrainDirectory grains, IQuotaLedger ledger, CancellationToken ct)
+        string orgId, OrganisationGrains grains, IUsageStore store, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
-        var members = await ledger.ListMembersAsync(orgId, ct);
+        var members = await store.ListMembersAsync(orgId, ct);
         return TypedResults.Ok(new MemberList(members.Select(MemberResponse.From).ToList()));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RemoveAsync(
-        string orgId, string userId, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string userId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
         var result = await grain.RemoveMemberAsync(userId, http.ChangeContext());
@@ -87,7 +86,7 @@ public static class MemberEndpoints
 
     private static async Task<ProblemHttpResult> SeatsFullAsync(IOrganisationGrain grain, string orgId)
     {
-        var seats = (await grain.GetUsageAsync())[Metrics.Seats];
+        var seats = (await grain.GetUsageAsync())![Metrics.Seats];
         return Problems.Conflict($"All {seats.Limit} seats of '{orgId}' are taken ({seats.Used} used). Remove a member or raise the seat limit.");
     }
 }

@@ -11,6 +11,6 @@ public sealed record NodeStats(
     long P50Microseconds,
     long P99Microseconds,
     long LedgerRoundTrips,
-    long Leases,
     double FlushLagSeconds,
-    double AuditLagSeconds);
+    double AuditLagSeconds,
+    string Version);

@@ -12,8 +12,7 @@ using Taskee.Api.Auth;
 using Taskee.Api.Auth.Jwt;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Usage;
-using Taskee.Grains;
-using Taskee.Grains.Cluster;
+using Taskee.Api.Cluster;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Quota;
 using Taskee.Grains.Storage;
@@ -61,26 +60,28 @@ public static class OpsEndpoints
         }
     }
 
-    public static Ok<QuotaStats> GetQuotaStats(QuotaMetrics metrics, TrafficMeter traffic, NodeIdentity node, GrainDirectory grains) =>
-        TypedResults.Ok(new QuotaStats(node.Id, node.StartedAt, grains.ActiveCount, traffic.Decisions, traffic.Denials, metrics.LedgerRoundTrips));
+    public static Ok<QuotaStats> GetQuotaStats(QuotaMetrics metrics, TrafficMeter traffic, NodeIdentity node) =>
+        TypedResults.Ok(new QuotaStats(node.Id, node.StartedAt, metrics.ActiveGrains, traffic.Decisions, traffic.Denials, metrics.LedgerRoundTrips));
 
     public static async Task<Ok<OpsOverview>> GetOverviewAsync(
-        INodeRegistry registry, IOpsStore store, NodeIdentity self, TrafficMeter traffic, GrainDirectory grains, IssuerRegistry issuers,
-        IWebhookHealth webhooks, AuditLag auditLag, IOptions<ClusterOptions> cluster, IOptions<OpsOptions> options, TimeProvider clock, CancellationToken ct)
+        IGrainFactory factory, IOpsStore store, NodeIdentity self, TrafficMeter traffic, OrganisationGrains grains, IssuerRegistry issuers,
+        IWebhookHealth webhooks, AuditLag auditLag, IOptions<OpsOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var stats = await store.NodeStatsAsync(ct);
-        var nodes = (await registry.ListAsync(ct)).Select(n => new OpsNode(n.Id, n.Address, n.Version, n.StartedAt,
-            Math.Round((now - n.StartedAt).TotalSeconds), Math.Round((now - n.LastHeartbeat).TotalSeconds, 1),
-            now - n.LastHeartbeat <= cluster.Value.NodeTtl, n.Id == self.Id,
-            stats.TryGetValue(n.Id, out var json) ? JsonSerializer.Deserialize<NodeStats>(json, AuditJsonOptions.Options) : null)).ToList();
+        var nodes = (await ClusterEndpoints.ListAsync(factory, self, clock)).Select(n =>
+        {
+            var published = stats.TryGetValue(n.Id, out var json) ? JsonSerializer.Deserialize<NodeStats>(json, AuditJsonOptions.Options) : null;
+            return new OpsNode(n.Id, n.Address, published?.Version ?? "", n.StartedAt, n.UptimeSeconds, n.HeartbeatAgeSeconds, n.Alive, n.Self, published);
+        }).ToList();
 
         var lines = traffic.Organisations.Select(o => new OpsOrganisationLine(o.Key, Interlocked.Read(ref o.Value.Decisions), Interlocked.Read(ref o.Value.Denials), null, null)).ToList();
         var nearLimit = new List<OpsOrganisationLine>();
-        foreach (var (orgId, _) in grains.ActiveVersions())
+        // The organisations this silo served most: asking every organisation of the cluster would not scale.
+        foreach (var orgId in lines.OrderByDescending(l => l.Decisions).Take(50).Select(l => l.OrgId))
         {
-            if (await grains.GetAsync(orgId, ct) is not { } grain) continue;
-            foreach (var (metric, usage) in await grain.GetUsageAsync())
+            var grain = grains.Get(orgId);
+            foreach (var (metric, usage) in await grain.GetUsageAsync() ?? new Dictionary<string, UsageResult>())
             {
                 if (usage.Limit <= 0) continue;
                 var fraction = (double)usage.Used / usage.Limit;
@@ -98,12 +99,12 @@ public static class OpsEndpoints
     }
 
     public static async Task<Results<Ok<OpsOrganisationDetail>, ProblemHttpResult>> GetOrganisationAsync(
-        string orgId, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct)
+        string orgId, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = Organisations.OrganisationResponse.From(await grain.GetOrganisationAsync());
-        var entitlements = await grain.GetEntitlementsAsync();
-        var usage = (await grain.GetUsageAsync()).ToDictionary(u => u.Key, u => UsageResponse.From(u.Value));
+        var organisation = Organisations.OrganisationResponse.From((await grain.GetOrganisationAsync())!);
+        var entitlements = (await grain.GetEntitlementsAsync())!;
+        var usage = (await grain.GetUsageAsync())!.ToDictionary(u => u.Key, u => UsageResponse.From(u.Value));
         var counters = traffic.Organisations.GetValueOrDefault(orgId);
         return TypedResults.Ok(new OpsOrganisationDetail(organisation,
             new { entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, entitlements.Version },
@@ -115,7 +116,7 @@ public static class OpsEndpoints
     /// as it is written. Event ids are chain positions, so a reconnecting client resumes where it stopped.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAuditAsync(
-        string orgId, GrainDirectory grains, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http, CancellationToken ct, long? after = null)
+        string orgId, OrganisationGrains grains, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http, CancellationToken ct, long? after = null)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var position = after ?? (long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last) ? last : 0);

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Quota;
 using Taskee.Grains.Storage;
 
@@ -19,7 +18,6 @@ public sealed partial class OpsSampler(
     QuotaMetrics quota,
     RequestOutcomes outcomes,
     AuditLag auditLag,
-    GrainDirectory grains,
     NodeIdentity node,
     StartupGate gate,
     IOptions<OpsOptions> options,
@@ -63,9 +61,9 @@ public sealed partial class OpsSampler(
         var denialRate = seconds > 0 ? (denials - _lastTotals.Denials) / seconds : 0;
         _lastTotals = (decisions, denials, now);
         var latency = traffic.TakeLatency();
-        return new NodeStats(now, grains.ActiveCount, decisions, denials, Math.Round(rate, 1), Math.Round(denialRate, 1),
-            latency.P50Microseconds, latency.P99Microseconds, quota.LedgerRoundTrips, quota.LeasesGranted,
-            Math.Round(quota.FlushLag.TotalSeconds, 2), Math.Round(auditLag.Seconds, 2));
+        return new NodeStats(now, quota.ActiveGrains, decisions, denials, Math.Round(rate, 1), Math.Round(denialRate, 1),
+            latency.P50Microseconds, latency.P99Microseconds, quota.LedgerRoundTrips,
+            Math.Round(quota.FlushLag.TotalSeconds, 2), Math.Round(auditLag.Seconds, 2), NodeIdentity.Version);
     }
 
     /// <summary>Records the sample of the interval that just ended: this node, and each organisation with traffic.</summary>

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Ops;
@@ -38,7 +37,7 @@ public static class SlaEndpoints
     }
 
     public static async Task<Results<Ok<OrganisationSla>, ValidationProblem, ProblemHttpResult>> GetOrganisationSlaAsync(
-        string orgId, IOpsStore store, GrainDirectory grains, TimeProvider clock, CancellationToken ct, string? month = null)
+        string orgId, IOpsStore store, OrganisationGrains grains, TimeProvider clock, CancellationToken ct, string? month = null)
     {
         if (!TryMonth(month, clock, out var from, out var to)) return BadMonth();
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);

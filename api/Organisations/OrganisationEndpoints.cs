@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Catalog;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
@@ -40,11 +39,11 @@ public static class OrganisationEndpoints
     }
 
     public static async Task<Results<Created<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateOrganisationRequest request, IOrganisationStore store, CatalogCache catalog, HttpContext http, CancellationToken ct)
+        CreateOrganisationRequest request, OrganisationGrains grains, CatalogCache catalog, HttpContext http, CancellationToken ct)
     {
         if (!catalog.Current.Plans.ContainsKey(request.Plan!)) return UnknownPlan(request.Plan!, catalog);
 
-        var result = await store.CreateAsync(OrganisationChanges.New(request), OrganisationChanges.Created, http.ChangeContext(), ct);
+        var result = await grains.CreateAsync(OrganisationChanges.New(request), OrganisationChanges.Created, http.ChangeContext());
         if (result.Status == WriteStatus.Conflict) return Problems.Conflict($"Organisation '{request.Id}' already exists; choose another id.");
 
         var created = result.Value!;
@@ -62,16 +61,16 @@ public static class OrganisationEndpoints
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ProblemHttpResult>> GetAsync(
-        string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = await grain.GetOrganisationAsync();
+        var organisation = (await grain.GetOrganisationAsync())!;
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(OrganisationResponse.From(organisation));
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> PatchAsync(
-        string orgId, PatchOrganisationRequest patch, IOrganisationStore store, CatalogCache catalog, GrainDirectory grains,
+        string orgId, PatchOrganisationRequest patch, CatalogCache catalog, OrganisationGrains grains,
         HttpContext http, CancellationToken ct)
     {
         if (patch.ChangesCommercialTerms && !http.Caller().Has(Permissions.OrgPlanWrite))
@@ -80,43 +79,43 @@ public static class OrganisationEndpoints
         if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
             return Problems.Validation("If-Match", "If-Match must be an ETag from an earlier response, like \"3\".");
 
-        return await UpdateAsync(orgId, expectedVersion, o => OrganisationChanges.Patch(o, patch), store, grains, http, ct);
+        return await UpdateAsync(orgId, expectedVersion, o => OrganisationChanges.Patch(o, patch), grains, http, ct);
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> SetLimitAsync(
-        string orgId, string metric, SetLimitRequest request, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string metric, SetLimitRequest request, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (!Metrics.IsKnown(metric)) return UnknownMetric(metric);
-        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, request.Limit), store, grains, http, ct);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, request.Limit), grains, http, ct);
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> ResetLimitAsync(
-        string orgId, string metric, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string metric, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (!Metrics.IsKnown(metric)) return UnknownMetric(metric);
-        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, null), store, grains, http, ct);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetLimit(o, metric, null), grains, http, ct);
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> SetFeatureAsync(
-        string orgId, string feature, SetFeatureRequest request, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string feature, SetFeatureRequest request, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (!Features.IsValidKey(feature)) return InvalidFeature(feature);
-        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, request.Enabled), store, grains, http, ct);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, request.Enabled), grains, http, ct);
     }
 
     public static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> ResetFeatureAsync(
-        string orgId, string feature, IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string feature, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (!Features.IsValidKey(feature)) return InvalidFeature(feature);
-        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, null), store, grains, http, ct);
+        return await UpdateAsync(orgId, null, o => OrganisationChanges.SetFeature(o, feature, null), grains, http, ct);
     }
 
     public static async Task<Results<Ok<EntitlementsResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetEntitlementsAsync(
-        string orgId, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var entitlements = await grain.GetEntitlementsAsync();
-        var usage = (await grain.GetUsageAsync()).ToDictionary(u => u.Key, u => new MetricUsage(u.Value.Used, u.Value.Remaining, u.Value.Limit, u.Value.ResetsAt));
+        var entitlements = (await grain.GetEntitlementsAsync())!;
+        var usage = (await grain.GetUsageAsync())!.ToDictionary(u => u.Key, u => new MetricUsage(u.Value.Used, u.Value.Remaining, u.Value.Limit, u.Value.ResetsAt));
 
         // Settings version, catalog version and usage: any change to what the body shows changes the tag.
         var etag = ETags.Format($"{entitlements.Version}-{entitlements.CatalogVersion}-{string.Join('.', usage.Values.Select(u => u.Used))}");
@@ -126,12 +125,12 @@ public static class OrganisationEndpoints
             entitlements.OrgId, entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, usage, entitlements.Version));
     }
 
-    /// <summary>Writes a change (organisation row, version, audit event: one transaction), then updates this node's grain.</summary>
+    /// <summary>Writes a change through the organisation's grain: row, version and audit event in one transaction, then its memory.</summary>
     private static async Task<Results<Ok<OrganisationResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string orgId, long? expectedVersion, Func<Organisation, OrganisationChange?> change,
-        IOrganisationStore store, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
-        var result = await store.UpdateAsync(orgId, expectedVersion, change, http.ChangeContext(), ct);
+        var result = await grains.ChangeAsync(orgId, expectedVersion, change, http.ChangeContext());
         switch (result.Status)
         {
             case WriteStatus.NotFound:
@@ -141,7 +140,6 @@ public static class OrganisationEndpoints
         }
 
         var organisation = result.Value!;
-        await grains.OnChangedAsync(organisation);
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(OrganisationResponse.From(organisation));
     }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
-using Taskee.Grains;
 using Taskee.Grains.Interfaces;
 using System.Diagnostics;
 using Taskee.Api.Ops;
@@ -13,7 +12,7 @@ namespace Taskee.Api.Usage;
 
 /// <summary>
 /// The product API: may an organisation use a feature, or consume more of a metric? Answered from the
-/// organisation's grain on this node; a denial is 200 with <c>allowed:false</c> and a reason.
+/// organisation's grain; a denial is 200 with <c>allowed:false</c> and a reason.
 /// </summary>
 public static class UsageEndpoints
 {
@@ -32,11 +31,11 @@ public static class UsageEndpoints
     }
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> CheckAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct) =>
+        string orgId, string metric, AmountRequest body, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct) =>
         DecideAsync(UsageOps.Check, orgId, metric, body, grains, traffic, null, ct);
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ConsumeAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, HttpRequest request, CancellationToken ct)
+        string orgId, string metric, AmountRequest body, OrganisationGrains grains, TrafficMeter traffic, HttpRequest request, CancellationToken ct)
     {
         var key = request.Headers[IdempotencyHeader].ToString();
         if (key.Length > 255) return Task.FromResult<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>>(
@@ -45,25 +44,23 @@ public static class UsageEndpoints
     }
 
     public static Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> ReleaseAsync(
-        string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct) =>
+        string orgId, string metric, AmountRequest body, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct) =>
         DecideAsync(UsageOps.Release, orgId, metric, body, grains, traffic, null, ct);
 
     private static async Task<Results<Ok<UsageResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        string op, string orgId, string metric, AmountRequest body, GrainDirectory grains, TrafficMeter traffic, string? idempotencyKey, CancellationToken ct)
+        string op, string orgId, string metric, AmountRequest body, OrganisationGrains grains, TrafficMeter traffic, string? idempotencyKey, CancellationToken ct)
     {
         if (UsageOps.Problem(op, metric, body.Amount) is { } problem)
             return Problems.Validation(Metrics.IsKnown(metric) ? "amount" : "metric", problem);
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-
-        UsageResult result;
         var started = Stopwatch.GetTimestamp();
-        try
+        var result = await Apply(grains.Get(orgId), op, metric, body.Amount!.Value, idempotencyKey);
+        switch (result.Reason)
         {
-            result = await Apply(grain, op, metric, body.Amount!.Value, idempotencyKey);
-        }
-        catch (IdempotencyKeyConflictException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused", detail: ex.Message);
+            case UsageReason.OrganisationNotFound:
+                return Problems.OrganisationNotFound(orgId);
+            case UsageReason.IdempotencyKeyConflict:
+                return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                    detail: $"Idempotency-Key '{idempotencyKey}' was already used for a different metric or amount; send a new key for a new request.");
         }
         traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
         return TypedResults.Ok(UsageResponse.From(result));
@@ -79,7 +76,7 @@ public static class UsageEndpoints
 
     /// <summary>Up to 1,000 decisions in one call, answered in order; each item is authorised on its own.</summary>
     public static async Task<Results<Ok<BatchResponse>, ValidationProblem>> BatchAsync(
-        BatchRequest body, GrainDirectory grains, TrafficMeter traffic, HttpContext http, CancellationToken ct)
+        BatchRequest body, OrganisationGrains grains, TrafficMeter traffic, HttpContext http, CancellationToken ct)
     {
         if (body.Items is null) return Problems.Validation("items", "items is required: a list of {orgId, metric, op, amount}.");
         if (body.Items.Count > UsageOps.MaxBatchItems)
@@ -94,7 +91,7 @@ public static class UsageEndpoints
         return TypedResults.Ok(new BatchResponse(results));
     }
 
-    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, GrainDirectory grains, TrafficMeter traffic, CancellationToken ct)
+    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct)
     {
         if (item?.OrgId is not { } orgId) return BatchResult.Failed(StatusCodes.Status400BadRequest, "orgId is required.");
         var op = item.Op ?? "";
@@ -104,10 +101,9 @@ public static class UsageEndpoints
         if (!caller.Has(op == UsageOps.Check ? Permissions.UsageRead : Permissions.UsageWrite))
             return BatchResult.Failed(StatusCodes.Status403Forbidden, $"This caller lacks the permission '{Permissions.UsageWrite}'.");
         if (UsageOps.Problem(op, item.Metric, item.Amount) is { } problem) return BatchResult.Failed(StatusCodes.Status400BadRequest, problem);
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return NotFound(orgId);
-
         var started = Stopwatch.GetTimestamp();
-        var result = await Apply(grain, op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
+        var result = await Apply(grains.Get(orgId), op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
+        if (result.Reason == UsageReason.OrganisationNotFound) return NotFound(orgId);
         traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
         return BatchResult.From(result);
     }
@@ -117,13 +113,11 @@ public static class UsageEndpoints
         BatchResult.Failed(StatusCodes.Status404NotFound, Problems.OrganisationNotFound(orgId).ProblemDetails.Detail!);
 
     public static async Task<Results<Ok<FeatureResponse>, StatusCodeHttpResult, ValidationProblem, ProblemHttpResult>> GetFeatureAsync(
-        string orgId, string feature, GrainDirectory grains, HttpContext http, CancellationToken ct)
+        string orgId, string feature, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
         if (!Features.IsValidKey(feature))
             return Problems.Validation("feature", $"'{feature}' is not a feature key: 2 to 64 characters of a-z, 0-9, '_', '-', '.'.");
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-
-        var entitlements = await grain.GetEntitlementsAsync();
+        if (await grains.Get(orgId).GetEntitlementsAsync() is not { } entitlements) return Problems.OrganisationNotFound(orgId);
         var decision = entitlements.Features.GetValueOrDefault(feature) ?? new FeatureEntitlement(false, FeatureReason.NotInPlan);
         var etag = ETags.Format($"{entitlements.Version}-{entitlements.CatalogVersion}-{feature}");
         ETags.Set(http, etag);

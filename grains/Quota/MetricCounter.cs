@@ -1,11 +1,10 @@
 using Taskee.Grains.Interfaces;
-using Taskee.Grains.Storage;
 
 namespace Taskee.Grains.Quota;
 
 /// <summary>
-/// One metric of one grain: its limit, the current period, this activation's lease (allowance) and the
-/// consumption not yet reported. Mutable, and only touched under the owning grain's lock.
+/// One metric of one organisation grain: its limit, the current period, what was admitted and the durable reservation.
+/// Mutable, touched only inside the grain's turns (Orleans runs one at a time), so it needs no lock.
 /// </summary>
 internal sealed class MetricCounter(string metric)
 {
@@ -20,32 +19,58 @@ internal sealed class MetricCounter(string metric)
     /// <summary>UTC ticks at which the period ends; <see cref="long.MaxValue"/> for gauges.</summary>
     public long PeriodEndTicks = long.MaxValue;
 
-    /// <summary>Identity of the lease in the ledger; 0 when this activation holds none.</summary>
-    public long Epoch;
-    /// <summary>Leased units this activation may still spend without asking the ledger.</summary>
-    public long Allowance;
-    /// <summary>UTC ticks after which the lease must not be spent (the ledger may have reclaimed it).</summary>
-    public long LeaseExpiresTicks;
-    public long LastLeaseSize;
-    public long LastLeaseAtTicks;
-    /// <summary>Allowance to give back at the next flush (after an admin change lowered what this node may spend).</summary>
-    public long ReturnPending;
+    /// <summary>Everything admitted in this period: exact, since this activation is the only counter.</summary>
+    public long Used;
+    /// <summary>The durable reservation: admitting up to here needs no write.</summary>
+    public long Reserved;
+    /// <summary>The <see cref="Used"/> last written to storage.</summary>
+    public long PersistedUsed;
 
-    /// <summary>Spent from the lease, not yet reported to the ledger.</summary>
-    public long Unreported;
-    /// <summary>Spent and on its way to the ledger: still counted as used until the ledger's totals include it.</summary>
-    public long Reporting;
     public long SpentSinceFlush;
-    /// <summary>Units per second, smoothed over flushes; sizes the next lease.</summary>
+    /// <summary>Units per second, smoothed over flushes; sizes the next reservation.</summary>
     public double Rate;
-    public bool Prefetching;
+    /// <summary>The highest of 75/90/100 % already recorded as an audit event in this period.</summary>
+    public int ThresholdRecorded;
 
-    /// <summary>The ledger's totals at the last round trip.</summary>
-    public LedgerTotals Ledger;
+    /// <summary>
+    /// The hot path: admits <paramref name="amount"/> when it fits the limit and the reservation. No I/O, no allocation.
+    /// False when the caller must decide more slowly (period over, or the reservation must grow first).
+    /// </summary>
+    public bool TryAdmit(long amount, long nowTicks, out UsageResult result)
+    {
+        if (nowTicks >= PeriodEndTicks)
+        {
+            result = default;
+            return false;
+        }
+        if (!Soft && Used + amount > Limit)
+        {
+            result = Denied(UsageReason.LimitReached);
+            return true;
+        }
+        if (Used + amount > Reserved)
+        {
+            result = default;
+            return false;
+        }
+        Used += amount;
+        SpentSinceFlush += amount;
+        result = Allowed();
+        return true;
+    }
 
-    public CounterKey Key(string orgId) => new(orgId, Metric, PeriodKey);
+    /// <summary>The reservation to write so that <paramref name="amount"/> more, and about a second of traffic after it, fit.</summary>
+    public long ReservationFor(long amount, long maxChunk)
+    {
+        var chunk = (long)Math.Clamp(Math.Ceiling(Rate), 1, maxChunk);
+        if (Soft) return Used + amount + chunk;
+        // Near the limit the chunk shrinks to single units: what a crash can strand is at most a quarter of what is left.
+        var left = Limit - Used - amount;
+        chunk = Math.Min(chunk, Math.Max(1, left / 4));
+        return Math.Min(Limit, Used + amount + chunk);
+    }
 
-    /// <summary>Moves to the period that contains <paramref name="now"/>; the ledger view starts empty until synced.</summary>
+    /// <summary>Moves to the period that contains <paramref name="now"/>, starting from nothing used.</summary>
     public void EnterPeriod(DateTimeOffset? billingAnchor, DateTimeOffset now)
     {
         if (Kind == MetricKind.Gauge)
@@ -60,15 +85,20 @@ internal sealed class MetricCounter(string metric)
         PeriodKey = period.Key;
         PeriodEnd = period.End;
         PeriodEndTicks = period.End.UtcTicks;
-        Ledger = default;
+        Used = Reserved = PersistedUsed = 0;
+        ThresholdRecorded = 0;
     }
 
-    public long Used => Ledger.Consumed + Reporting + Unreported;
+    /// <summary>Takes over what storage holds for the current period: a reservation a crashed activation left counts as used.</summary>
+    public void Restore(CounterState? stored)
+    {
+        if (stored is null || stored.Period != PeriodKey) return;
+        Used = Math.Max(stored.Used, stored.Reserved);
+        Reserved = Used;
+        PersistedUsed = stored.Used;
+    }
 
-    /// <summary>What this node could still admit: its allowance plus what the ledger had not leased to anyone.</summary>
-    public long Remaining => Soft
-        ? Math.Max(0, Limit - Used)
-        : Allowance + Math.Max(0, Limit - Ledger.Consumed - Ledger.Leased);
+    public long Remaining => Math.Max(0, Limit - Used);
 
     public UsageResult Allowed() =>
         new(true, Remaining, Limit, Used, PeriodEnd, Soft && Used > Limit ? UsageReason.SoftLimitExceeded : UsageReason.Ok);

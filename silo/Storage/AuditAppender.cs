@@ -56,6 +56,7 @@ internal static class AuditAppender
             "UPDATE audit_chains SET seq = @Seq, head_hash = @Hash WHERE chain_id = @OrgId",
             new { auditEvent.Seq, auditEvent.Hash, auditEvent.OrgId }, transaction);
         StorageTelemetry.AuditEventWritten(auditEvent.Action);
+        TransactionScope.Current.Value?.Events.Add(auditEvent); // published on the audit stream once committed
         return auditEvent;
     }
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Dapper;
 using Npgsql;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
@@ -21,11 +22,24 @@ public abstract class SqlDialect
     /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
     public abstract bool IsTransient(DbException exception);
 
+    /// <summary>Told after each commit what it changed (set once at composition; by default nobody listens).</summary>
+    public ICommitListener CommitListener { get; set; } = NoListener.Instance;
+
     /// <summary>
-    /// Announces a committed change to the other nodes. Sent inside the change's transaction, so it is
-    /// delivered on commit and never for a rolled-back change. One node (SQLite) has nobody to tell.
+    /// Announces a change to every silo once the running transaction commits (nothing for a rolled-back one).
+    /// The connection and transaction name the transaction it belongs to.
     /// </summary>
-    public virtual Task NotifyAsync(DbConnection connection, DbTransaction transaction, ChangeNotice notice) => Task.CompletedTask;
+    public Task NotifyAsync(DbConnection connection, DbTransaction transaction, ChangeNotice notice)
+    {
+        (TransactionScope.Current.Value ?? throw new InvalidOperationException("NotifyAsync outside InTransactionAsync.")).Notices.Add(notice);
+        return Task.CompletedTask;
+    }
+
+    private sealed class NoListener : ICommitListener
+    {
+        public static readonly NoListener Instance = new();
+        public Task CommittedAsync(IReadOnlyList<ChangeNotice> notices, IReadOnlyList<AuditEvent> events) => Task.CompletedTask;
+    }
 }
 
 public sealed class SqliteDialect : SqlDialect
@@ -78,9 +92,4 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
     public override bool IsTransient(DbException exception) => exception.IsTransient;
-
-    public const string ChangeChannel = "taskee_changes";
-
-    public override Task NotifyAsync(DbConnection connection, DbTransaction transaction, ChangeNotice notice) =>
-        connection.ExecuteAsync("SELECT pg_notify(@channel, @payload)", new { channel = ChangeChannel, payload = notice.ToPayload() }, transaction);
 }

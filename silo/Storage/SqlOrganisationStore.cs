@@ -55,10 +55,8 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
     };
 
     public async Task<WriteResult<Organisation>> CreateAsync(
-        Organisation organisation, Func<Organisation, AuditRecord> audit, ChangeContext context, CancellationToken ct = default)
+        Organisation organisation, AuditRecord audit, ChangeContext context, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
-        var stored = organisation with { Version = 1, CreatedAt = Truncate(now), UpdatedAt = Truncate(now) };
         try
         {
             return await InTransactionAsync(async (connection, transaction) =>
@@ -68,9 +66,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
                     VALUES (@Id, @Name, @PlanId, @Status, @LimitOverrides, @FeatureOverrides, @BillingAnchor, @Version, @CreatedAt, @UpdatedAt,
                             @Billing, @StripeCustomerId, @BillingDueAt)
                     """;
-                await connection.ExecuteAsync(insert, Parameters(stored), transaction);
-                await AuditAppender.AppendAsync(connection, transaction, Dialect, stored.Id, audit(stored), context, now);
-                return new WriteResult<Organisation>(WriteStatus.Done, stored);
+                await connection.ExecuteAsync(insert, Parameters(organisation), transaction);
+                await AuditAppender.AppendAsync(connection, transaction, Dialect, organisation.Id, audit, context, clock.GetUtcNow());
+                return new WriteResult<Organisation>(WriteStatus.Done, organisation);
             }, ct);
         }
         catch (DbException ex) when (Dialect.IsUniqueViolation(ex))
@@ -96,35 +94,29 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         return rows.Select(r => r.ToOrganisation()).ToList();
     }
 
-    public async Task<WriteResult<Organisation>> UpdateAsync(
-        string orgId, long? expectedVersion, Func<Organisation, OrganisationChange?> change, ChangeContext context, CancellationToken ct = default)
+    public async Task<WriteResult<Organisation>> CommitAsync(
+        long baseVersion, Organisation updated, AuditRecord audit, ChangeContext context, CancellationToken ct = default)
     {
         try
         {
             return await InTransactionAsync(async (connection, transaction) =>
             {
-                var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(
-                    $"SELECT {Columns} FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction);
-                if (row is null) return WriteResult<Organisation>.NotFound;
-
-                var current = row.ToOrganisation();
-                if (expectedVersion is { } expected && expected != current.Version)
-                    return new WriteResult<Organisation>(WriteStatus.VersionMismatch, current);
-
-                if (change(current) is not { } outcome) return new WriteResult<Organisation>(WriteStatus.Unchanged, current);
-
-                var now = clock.GetUtcNow();
-                var updated = outcome.Updated with { Id = current.Id, Version = current.Version + 1, CreatedAt = current.CreatedAt, UpdatedAt = Truncate(now) };
                 const string update = """
                     UPDATE organisations
                     SET name = @Name, plan_id = @PlanId, status = @Status, limit_overrides = @LimitOverrides,
                         feature_overrides = @FeatureOverrides, billing_anchor = @BillingAnchor, version = @Version, updated_at = @UpdatedAt,
                         billing = @Billing, stripe_customer_id = @StripeCustomerId, billing_due_at = @BillingDueAt
-                    WHERE id = @Id
+                    WHERE id = @Id AND version = @BaseVersion
                     """;
-                await connection.ExecuteAsync(update, Parameters(updated), transaction);
-                await AuditAppender.AppendAsync(connection, transaction, Dialect, current.Id, outcome.Audit(updated), context, now);
-                await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Organisation, updated.Id, updated.Version));
+                var parameters = new DynamicParameters(Parameters(updated));
+                parameters.Add("BaseVersion", baseVersion);
+                if (await connection.ExecuteAsync(update, parameters, transaction) == 0)
+                {
+                    var row = await connection.QuerySingleOrDefaultAsync<OrganisationRow>(
+                        $"SELECT {Columns} FROM organisations WHERE id = @Id", new { updated.Id }, transaction);
+                    return row is null ? WriteResult<Organisation>.NotFound : new WriteResult<Organisation>(WriteStatus.VersionMismatch, row.ToOrganisation());
+                }
+                await AuditAppender.AppendAsync(connection, transaction, Dialect, updated.Id, audit, context, clock.GetUtcNow());
                 return new WriteResult<Organisation>(WriteStatus.Done, updated);
             }, ct);
         }
@@ -134,7 +126,4 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
             return new WriteResult<Organisation>(WriteStatus.Conflict, null);
         }
     }
-
-    /// <summary>Storage keeps milliseconds; the returned value must equal what a later read gives.</summary>
-    private static DateTimeOffset Truncate(DateTimeOffset t) => Iso.Parse(Iso.ToText(t));
 }

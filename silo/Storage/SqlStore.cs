@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
 
@@ -9,16 +11,43 @@ public abstract class SqlStore(SqlDialect dialect)
 
     protected ValueTask<DbConnection> OpenAsync(CancellationToken ct) => Dialect.OpenAsync(ct);
 
-    /// <summary>Runs <paramref name="work"/> in one transaction; commits only when it returns without throwing.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction; commits only when it returns without throwing. What it announced
+    /// (<see cref="SqlDialect.NotifyAsync"/>) and the audit events it appended go to the commit listener after the commit,
+    /// never for a rolled-back change.
+    /// </summary>
     protected async Task<T> InTransactionAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct,
         [System.Runtime.CompilerServices.CallerMemberName] string operation = "")
     {
         using var activity = StorageTelemetry.Source.StartActivity($"{GetType().Name}.{operation}", System.Diagnostics.ActivityKind.Client);
         activity?.SetTag("db.system", Dialect.Name);
-        await using var connection = await OpenAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var result = await work(connection, transaction);
-        await transaction.CommitAsync(ct);
-        return result;
+        var outer = TransactionScope.Current.Value;
+        var scope = new TransactionScope();
+        TransactionScope.Current.Value = scope;
+        try
+        {
+            T result;
+            await using (var connection = await OpenAsync(ct))
+            await using (var transaction = await connection.BeginTransactionAsync(ct))
+            {
+                result = await work(connection, transaction);
+                await transaction.CommitAsync(ct);
+            }
+            if (scope.Notices.Count > 0 || scope.Events.Count > 0) await Dialect.CommitListener.CommittedAsync(scope.Notices, scope.Events);
+            return result;
+        }
+        finally
+        {
+            TransactionScope.Current.Value = outer;
+        }
     }
+}
+
+/// <summary>What the running transaction of this async flow announced and appended.</summary>
+internal sealed class TransactionScope
+{
+    public static readonly AsyncLocal<TransactionScope?> Current = new();
+
+    public List<ChangeNotice> Notices { get; } = [];
+    public List<AuditEvent> Events { get; } = [];
 }

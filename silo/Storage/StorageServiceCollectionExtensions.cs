@@ -31,8 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IAuditStore, SqlAuditStore>();
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
-        services.AddSingleton<IQuotaLedger, SqlQuotaLedger>();
-        services.AddSingleton<INodeRegistry, SqlNodeRegistry>();
+        services.AddSingleton<IUsageStore, SqlUsageStore>();
         services.AddSingleton<IIdentityStore, SqlIdentityStore>();
         services.AddSingleton<IOpsStore, SqlOpsStore>();
         services.AddSingleton<IStripeEventStore, SqlStripeEventStore>();

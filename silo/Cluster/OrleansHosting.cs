@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Taskee.Grains;
+using Taskee.Grains.Quota;
+using Taskee.Silo.Storage;
+
+namespace Taskee.Silo.Cluster;
+
+public static class OrleansHosting
+{
+    /// <summary>The ADO.NET invariant of each provider. In 10.4.2 "System.Data.SQLite" loads Microsoft.Data.Sqlite's factory.</summary>
+    private static string Invariant(string provider) => provider == StorageOptions.Postgres ? "Npgsql" : "System.Data.SQLite";
+
+    /// <summary>
+    /// This process as an Orleans silo co-hosting the API. On SQLite: one silo, development (localhost) clustering, grain
+    /// state in the same database file. On PostgreSQL: ADO.NET clustering, grain state and reminders in the shared database.
+    /// </summary>
+    public static WebApplicationBuilder AddTaskeeOrleans(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
+
+        var node = new NodeIdentity();
+        builder.Services.AddSingleton(node);
+        builder.UseOrleans(silo =>
+        {
+            var configuration = builder.Configuration;
+            var orleans = configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
+            var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+            var connectionString = storage.EffectiveConnectionString;
+            var invariant = Invariant(storage.Provider);
+            var address = IPAddress.TryParse(orleans.AdvertisedIPAddress, out var parsed) ? parsed : IPAddress.Loopback;
+
+            silo.Configure<SiloOptions>(o => o.SiloName = node.Id);
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+            if (storage.Provider == StorageOptions.Postgres)
+            {
+                silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+                silo.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = invariant;
+                    o.ConnectionString = connectionString;
+                });
+                silo.UseAdoNetReminderService(o =>
+                {
+                    o.Invariant = invariant;
+                    o.ConnectionString = connectionString;
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
+                silo.UseInMemoryReminderService(); // one silo: its timers and reminders live and die with it
+            }
+
+            silo.AddAdoNetGrainStorage(ProviderNames.UsageStorage, o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.AddAdoNetGrainStorage("PubSubStore", o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.AddMemoryStreams(ProviderNames.AuditStreams);
+
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = orleans.ProbeTimeout;
+                o.NumMissedProbesLimit = orleans.MissedProbesLimit;
+                // One suspicion suffices when few silos can vote; a busy silo still answers probes within ProbeTimeout.
+                o.NumVotesForDeathDeclaration = 1;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+                o.DefunctSiloCleanupPeriod = TimeSpan.FromHours(1);
+                o.DefunctSiloExpiration = TimeSpan.FromDays(1);
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                var idle = configuration.GetSection(GrainOptions.Section).Get<GrainOptions>()?.IdleTimeout ?? new GrainOptions().IdleTimeout;
+                o.CollectionAge = idle;
+                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(idle.Ticks, TimeSpan.FromMinutes(1).Ticks));
+            });
+            silo.AddDashboard();
+        });
+        return builder;
+    }
+}

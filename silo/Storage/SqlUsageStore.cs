@@ -1,0 +1,146 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Silo.Storage;
+
+/// <summary>
+/// Members, idempotent consume keys and quota threshold events on SQL. Member changes lock the organisation's row
+/// (SQLite: the write transaction), so two adds of one organisation never both take the last seat.
+/// </summary>
+public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IUsageStore
+{
+    private static readonly int[] Thresholds = [75, 90, 100];
+    private static readonly ChangeContext QuotaActor = new(AuditActor.System, RequestId: null, Ip: null);
+
+    private sealed class ConsumeKeyRow
+    {
+        public string Metric { get; set; } = "";
+        public long Amount { get; set; }
+        public long Allowed { get; set; }
+    }
+
+    private sealed class MemberRow
+    {
+        public string OrgId { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string Email { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string AddedAt { get; set; } = "";
+    }
+
+    public async Task<ConsumeKeyRecord?> FindConsumeKeyAsync(string orgId, string idempotencyKey, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ConsumeKeyRow>(new CommandDefinition(
+            "SELECT metric, amount, allowed FROM consume_keys WHERE org_id = @orgId AND idempotency_key = @idempotencyKey",
+            new { orgId, idempotencyKey }, cancellationToken: ct));
+        return row is null ? null : new ConsumeKeyRecord(row.Metric, row.Amount, row.Allowed != 0);
+    }
+
+    public async Task<bool> AddConsumeKeyAsync(string orgId, string idempotencyKey, ConsumeKeyRecord record, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO consume_keys (org_id, idempotency_key, metric, amount, allowed, created_at)
+            VALUES (@orgId, @idempotencyKey, @Metric, @Amount, @allowed, @createdAt)
+            ON CONFLICT (org_id, idempotency_key) DO NOTHING
+            """,
+            new { orgId, idempotencyKey, record.Metric, record.Amount, allowed = record.Allowed ? 1L : 0L, createdAt = Iso.ToText(clock.GetUtcNow()) },
+            cancellationToken: ct)) == 1;
+    }
+
+    public async Task<int> PurgeConsumeKeysAsync(DateTimeOffset olderThan, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM consume_keys WHERE created_at < @olderThan", new { olderThan = Iso.ToText(olderThan) }, cancellationToken: ct));
+    }
+
+    public Task<int> RecordThresholdsAsync(CounterKey key, long used, long limit, CancellationToken ct = default) =>
+        InTransactionAsync((connection, transaction) => RecordThresholdsAsync(connection, transaction, key, used, limit), ct);
+
+    public Task<(SeatChange Result, long Seats)> AddMemberAsync(Member member, long seatLimit, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            if (!await LockOrganisationAsync(connection, transaction, member.OrgId)) return (SeatChange.NoSuchOrganisation, 0L);
+            var seats = await CountAsync(connection, transaction, member.OrgId);
+            var exists = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM members WHERE org_id = @OrgId AND user_id = @UserId", new { member.OrgId, member.UserId }, transaction);
+            if (exists > 0) return (SeatChange.AlreadyMember, seats);
+            if (seats + 1 > seatLimit) return (SeatChange.SeatLimitReached, seats);
+
+            await connection.ExecuteAsync(
+                "INSERT INTO members (org_id, user_id, email, role, added_at) VALUES (@OrgId, @UserId, @Email, @Role, @AddedAt)",
+                new { member.OrgId, member.UserId, member.Email, member.Role, AddedAt = Iso.ToText(member.AddedAt) }, transaction);
+            var after = JsonSerializer.Serialize(new { userId = member.UserId, email = member.Email, role = member.Role });
+            await AuditAppender.AppendAsync(connection, transaction, Dialect, member.OrgId,
+                new AuditRecord("member.added", $"organisations/{member.OrgId}/members/{member.UserId}", null, after), context, clock.GetUtcNow());
+            await RecordThresholdsAsync(connection, transaction, new CounterKey(member.OrgId, Metrics.Seats, ""), seats + 1, seatLimit);
+            return (SeatChange.Done, seats + 1);
+        }, ct);
+
+    public Task<(SeatChange Result, long Seats)> RemoveMemberAsync(string orgId, string userId, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            await LockOrganisationAsync(connection, transaction, orgId);
+            var removed = await connection.QuerySingleOrDefaultAsync<MemberRow>(
+                "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @orgId AND user_id = @userId",
+                new { orgId, userId }, transaction);
+            if (removed is null) return (SeatChange.NotMember, await CountAsync(connection, transaction, orgId));
+
+            await connection.ExecuteAsync("DELETE FROM members WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, transaction);
+            var before = JsonSerializer.Serialize(new { userId = removed.UserId, email = removed.Email, role = removed.Role });
+            await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId,
+                new AuditRecord("member.removed", $"organisations/{orgId}/members/{userId}", before, null), context, clock.GetUtcNow());
+            return (SeatChange.Done, await CountAsync(connection, transaction, orgId));
+        }, ct);
+
+    public async Task<long> CountMembersAsync(string orgId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM members WHERE org_id = @orgId", new { orgId }, cancellationToken: ct));
+    }
+
+    public async Task<IReadOnlyList<Member>> ListMembersAsync(string orgId, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
+            "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @orgId ORDER BY user_id",
+            new { orgId }, cancellationToken: ct));
+        return rows.Select(r => new Member(r.OrgId, r.UserId, r.Email, r.Role, Iso.Parse(r.AddedAt))).ToList();
+    }
+
+    private async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
+        await connection.QuerySingleOrDefaultAsync<string>(
+            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
+
+    private static Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
+        connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members WHERE org_id = @orgId", new { orgId }, transaction);
+
+    /// <summary>Writes the 75/90/100 % events of a counter once each; returns the highest threshold reached.</summary>
+    private async Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit)
+    {
+        if (limit <= 0) return 0;
+        var reached = 0;
+        foreach (var threshold in Thresholds)
+        {
+            if ((decimal)used * 100 < (decimal)threshold * limit) break;
+            reached = threshold;
+            var inserted = await connection.ExecuteAsync(
+                "INSERT INTO quota_thresholds (org_id, metric, period, threshold) VALUES (@OrgId, @Metric, @Period, @threshold) ON CONFLICT DO NOTHING",
+                new { key.OrgId, key.Metric, key.Period, threshold }, transaction);
+            if (inserted == 0) continue;
+
+            var after = JsonSerializer.Serialize(new { metric = key.Metric, period = key.Period, threshold, consumed = used, limit });
+            var action = threshold == 100 ? "quota.exhausted" : "quota.threshold_reached";
+            await AuditAppender.AppendAsync(connection, transaction, Dialect, key.OrgId,
+                new AuditRecord(action, $"organisations/{key.OrgId}/usage/{key.Metric}", null, after), QuotaActor, clock.GetUtcNow());
+        }
+        return reached;
+    }
+}
