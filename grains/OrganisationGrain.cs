@@ -14,8 +14,11 @@ namespace Taskee.Grains;
 /// and the only counter of its usage in the cluster (Orleans keeps one activation and runs one call at a time).
 /// Admits from memory inside a durable reservation; writes consumption on a timer and on deactivation.
 /// </summary>
+[GrainType(OrganisationGrainType)]
 internal sealed class OrganisationGrain : Grain, IOrganisationGrain
 {
+    public const string OrganisationGrainType = "organisation";
+
     // How long an activation for an id with no organisation stays, answering "not found" without a database read.
     private static readonly TimeSpan NotFoundLifetime = TimeSpan.FromSeconds(30);
 

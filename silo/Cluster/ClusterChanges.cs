@@ -108,7 +108,6 @@ public sealed partial class ClusterChanges(
             {
                 LogSubscribeFailed(ex); // expires on its own
             }
-            cluster.DeleteObjectReference<IClusterChangeObserver>(_reference);
         }
         await base.StopAsync(cancellationToken);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Storage;
 using Taskee.Grains;
 using Taskee.Grains.Quota;
 using Taskee.Silo.Storage;
@@ -12,6 +13,39 @@ public static class OrleansHosting
 {
     /// <summary>The ADO.NET invariant of each provider. In 10.4.2 "System.Data.SQLite" loads Microsoft.Data.Sqlite's factory.</summary>
     private static string Invariant(string provider) => provider == StorageOptions.Postgres ? "Npgsql" : "System.Data.SQLite";
+
+    /// <summary>
+    /// This process as a client of a running cluster (for commands): on SQLite the local silo's gateway
+    /// (<c>Orleans:GatewayPort</c>), on PostgreSQL any silo's, found through ADO.NET clustering.
+    /// </summary>
+    public static HostApplicationBuilder AddTaskeeOrleansClient(this HostApplicationBuilder builder)
+    {
+        var orleans = builder.Configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = orleans.ClusterId;
+                o.ServiceId = orleans.ServiceId;
+            });
+            if (storage.Provider == StorageOptions.Postgres)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = Invariant(storage.Provider);
+                    o.ConnectionString = storage.EffectiveConnectionString;
+                });
+            }
+            else
+            {
+                client.UseLocalhostClustering(orleans.GatewayPort, orleans.ServiceId, orleans.ClusterId);
+            }
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        });
+        return builder;
+    }
 
     /// <summary>
     /// This process as an Orleans silo co-hosting the API. On SQLite: one silo, development (localhost) clustering, grain
@@ -59,16 +93,18 @@ public static class OrleansHosting
                 silo.UseInMemoryReminderService(); // one silo: its timers and reminders live and die with it
             }
 
-            silo.AddAdoNetGrainStorage(ProviderNames.UsageStorage, o =>
+            foreach (var name in new[] { ProviderNames.UsageStorage, "PubSubStore" })
             {
-                o.Invariant = invariant;
-                o.ConnectionString = connectionString;
-            });
-            silo.AddAdoNetGrainStorage("PubSubStore", o =>
-            {
-                o.Invariant = invariant;
-                o.ConnectionString = connectionString;
-            });
+                silo.AddAdoNetGrainStorage(name, o =>
+                {
+                    o.Invariant = invariant;
+                    o.ConnectionString = connectionString;
+                    o.HashPicker = new WholeKeyHashPicker();
+                });
+                // Orleans' own serializer: version-tolerant by [Id] and [Alias], no .NET type names in the stored bytes.
+                silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<Orleans.Serialization.Serializer>(
+                    (o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            }
             silo.AddMemoryStreams(ProviderNames.AuditStreams);
 
             silo.Configure<ClusterMembershipOptions>(o =>
@@ -85,6 +121,7 @@ public static class OrleansHosting
             silo.Configure<GrainCollectionOptions>(o =>
             {
                 var idle = configuration.GetSection(GrainOptions.Section).Get<GrainOptions>()?.IdleTimeout ?? new GrainOptions().IdleTimeout;
+                if (idle < TimeSpan.FromSeconds(1)) return; // out of range: Grains:IdleTimeout's own validation says so at start-up
                 o.CollectionAge = idle;
                 o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(idle.Ticks, TimeSpan.FromMinutes(1).Ticks));
             });

@@ -1,3 +1,5 @@
+using Taskee.Api.Infrastructure;
+using Taskee.Silo.Cluster;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Taskee.Api.Billing;
@@ -124,6 +126,9 @@ public static class SiloCommands
         builder.Services.AddTaskeeStorage();
         builder.Services.AddTaskeeGrains();
         builder.Services.AddTaskeeBilling();
+        // Changes go through the organisations' grains, so the command joins the running cluster as a client.
+        builder.AddTaskeeOrleansClient();
+        builder.Services.AddSingleton<OrganisationGrains>();
         using var host = builder.Build();
         try
         {
@@ -135,6 +140,8 @@ public static class SiloCommands
             }
             await host.Services.GetRequiredService<MigrationRunner>().MigrateAsync();
             await host.Services.GetRequiredService<CatalogCache>().ReloadAsync();
+            Console.WriteLine("Connecting to the cluster...");
+            await host.StartAsync();
             var reconciler = host.Services.GetRequiredService<BillingReconciler>();
 
             ReconcileSummary summary;
@@ -172,6 +179,15 @@ public static class SiloCommands
         {
             Console.Error.WriteLine($"Storage failed: {ex.Message}. Check Storage:ConnectionString and that the database is up.");
             return 1;
+        }
+        catch (Orleans.Runtime.OrleansException ex)
+        {
+            Console.Error.WriteLine($"Could not reach the cluster: {ex.Message}. Start a silo first (dotnet run --project silo) with the same Storage and Orleans settings; the command changes organisations through their grains.");
+            return 1;
+        }
+        finally
+        {
+            await host.StopAsync();
         }
     }
 

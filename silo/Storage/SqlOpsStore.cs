@@ -3,7 +3,7 @@ using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
 
-public sealed class SqlOpsStore(SqlDialect dialect) : SqlStore(dialect), IOpsStore
+public sealed class SqlOpsStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IOpsStore
 {
     private sealed class HealthRow
     {
@@ -64,13 +64,21 @@ public sealed class SqlOpsStore(SqlDialect dialect) : SqlStore(dialect), IOpsSto
     public async Task<IReadOnlyDictionary<string, string>> NodeStatsAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        var rows = await connection.QueryAsync<(string Id, string? Stats)>(new CommandDefinition("SELECT id, stats FROM nodes", cancellationToken: ct));
-        return rows.Where(r => r.Stats is not null).ToDictionary(r => r.Id, r => r.Stats!);
+        var rows = await connection.QueryAsync<(string Id, string Stats)>(new CommandDefinition("SELECT silo_name, stats FROM silo_stats", cancellationToken: ct));
+        return rows.ToDictionary(r => r.Id, r => r.Stats);
     }
 
     public async Task SaveNodeStatsAsync(string nodeId, string statsJson, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("UPDATE nodes SET stats = @statsJson WHERE id = @nodeId", new { nodeId, statsJson }, cancellationToken: ct));
+        var now = clock.GetUtcNow();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO silo_stats (silo_name, stats, updated_at) VALUES (@nodeId, @statsJson, @now)
+            ON CONFLICT (silo_name) DO UPDATE SET stats = excluded.stats, updated_at = excluded.updated_at
+            """, new { nodeId, statsJson, now = Iso.ToText(now) }, cancellationToken: ct));
+        // Silos of earlier starts stop publishing; a day later their figures are gone too.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM silo_stats WHERE updated_at < @cutoff", new { cutoff = Iso.ToText(now.AddDays(-1)) }, cancellationToken: ct));
     }
 }

@@ -190,6 +190,7 @@ public sealed class StripeApiTests : IAsyncLifetime
                 $"--Billing:Stripe:ApiKey={FakeStripe.ApiKey}",
                 $"--Billing:Stripe:BaseUrl={_stripe.Url}",
                 "--Billing:Stripe:RetryBaseDelay=00:00:00.010",
+                $"--Orleans:GatewayPort={_node.Node.Setting("Orleans:GatewayPort")}",
             ]);
         }
         finally

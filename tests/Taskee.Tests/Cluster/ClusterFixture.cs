@@ -2,7 +2,7 @@ using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Cluster;
 
-/// <summary>Three nodes in this process sharing one PostgreSQL database: a cluster needs PostgreSQL.</summary>
+/// <summary>Three silos in this process on one PostgreSQL database, one Orleans cluster (ADO.NET clustering).</summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
@@ -16,10 +16,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         _database = await TestDatabase.CreateAsync();
         var settings = new Dictionary<string, string?>
         {
-            ["Cluster:HeartbeatInterval"] = "00:00:00.200",
-            ["Cluster:NodeTtl"] = "00:00:02",
             ["Quota:FlushInterval"] = "00:00:00.100",
-            ["Quota:LeaseTtl"] = "00:00:05",
         };
         Nodes = [new TaskeeNode(_database, settings), new TaskeeNode(_database, settings), new TaskeeNode(_database, settings)];
         foreach (var node in Nodes) await node.StartAsync();

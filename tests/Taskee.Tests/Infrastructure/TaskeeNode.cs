@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Taskee.Grains;
-using Taskee.Grains.Storage;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Quota;
 
 namespace Taskee.Tests.Infrastructure;
 
@@ -30,25 +32,51 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
             ["Storage:ConnectionString"] = database.ConnectionString,
             ["Auth:BootstrapAdminKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // Each node in the test process is a silo of its own: own ports; on SQLite its own cluster too.
+            ["Orleans:SiloPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) _settings[key] = value;
     }
 
     public TestDatabase Database => _database;
 
+    /// <summary>A setting this node was started with (its Orleans ports, for instance).</summary>
+    public string? Setting(string key) => _settings.GetValueOrDefault(key);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As settings of the host, so Program sees them while it composes the silo (Orleans reads them then).
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         if (_clock is not null) builder.ConfigureServices(services => services.AddSingleton(_clock));
     }
 
-    /// <summary>Reports every grain's consumption to the ledger now, instead of waiting for the flush timer.</summary>
-    public Task FlushAsync() => Services.GetRequiredService<GrainDirectory>().FlushAllAsync(CancellationToken.None);
+    /// <summary>Makes every organisation grain active on this silo write its usage now, instead of waiting for its timer.</summary>
+    public async Task FlushAsync()
+    {
+        var factory = Services.GetRequiredService<IGrainFactory>();
+        var local = Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var active = await factory.GetGrain<IManagementGrain>(0).GetActiveGrains(GrainType.Create(Taskee.Grains.OrganisationGrain.OrganisationGrainType));
+        foreach (var id in active) await factory.GetGrain<IOrganisationGrain>(id.Key.ToString()!).FlushAsync();
+    }
 
-    /// <summary>The ledger's totals of a counter, read from the database.</summary>
-    public Task<LedgerTotals> LedgerAsync(string orgId, string metric, string period = "") =>
-        Services.GetRequiredService<IQuotaLedger>().ReadAsync(new CounterKey(orgId, metric, period));
+    /// <summary>What the organisation's grain has written to storage for a metric (its Orleans grain state), or null.</summary>
+    public async Task<CounterState?> StoredUsageAsync(string orgId, string metric)
+    {
+        var storage = Services.GetRequiredKeyedService<IGrainStorage>(ProviderNames.UsageStorage);
+        var state = new GrainState<UsageState>(new UsageState());
+        await storage.ReadStateAsync("usage", GrainId.Create(Taskee.Grains.OrganisationGrain.OrganisationGrainType, orgId), state);
+        return state.RecordExists ? state.State?.Counters.GetValueOrDefault(metric) : null;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>Starts the node and waits until it reports ready (migrations applied, catalog loaded).</summary>
     public async Task<TaskeeNode> StartAsync()

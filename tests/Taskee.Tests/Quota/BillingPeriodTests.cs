@@ -25,20 +25,4 @@ public sealed class BillingPeriodTests
         Assert.Equal(end, period.End);
         Assert.InRange(now, period.Start, period.End.AddTicks(-1));
     }
-
-    [Theory]
-    [InlineData(0, 0.25, 1)]
-    [InlineData(4000, 0.25, 1000)]
-    [InlineData(4001, 0.25, 1001)]
-    [InlineData(10_000_000, 0.25, 1_000_000)]
-    public void A_lease_is_about_one_flush_interval_of_the_rate(double rate, double intervalSeconds, long expected)
-    {
-        Assert.Equal(expected, LeaseSizer.Desired(need: 1, rate, TimeSpan.FromSeconds(intervalSeconds), maxLease: 1_000_000));
-    }
-
-    [Fact]
-    public void A_lease_is_never_smaller_than_the_need()
-    {
-        Assert.Equal(50, LeaseSizer.Desired(need: 50, unitsPerSecond: 0, TimeSpan.FromMilliseconds(250), maxLease: 10));
-    }
 }

@@ -28,8 +28,9 @@ public sealed class PeriodAndRestartTests
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), next["resetsAt"]!.GetValue<DateTimeOffset>());
 
         await node.FlushAsync();
-        Assert.Equal(5, (await node.LedgerAsync(id, "ai_calls", "2026-01-01T00:00:00.000Z")).Consumed);
-        Assert.Equal(1, (await node.LedgerAsync(id, "ai_calls", "2026-02-01T00:00:00.000Z")).Consumed);
+        var stored = await node.StoredUsageAsync(id, "ai_calls");
+        Assert.Equal("2026-02-01T00:00:00.000Z", stored!.Period);
+        Assert.Equal(1, stored.Used);
     }
 
     [Fact]
@@ -62,24 +63,25 @@ public sealed class PeriodAndRestartTests
         await using var database = await TestDatabase.CreateAsync();
         var id = TestApi.NewOrgId("r");
         var acknowledged = 0L;
-        await using (var first = await new TaskeeNode(database, new Dictionary<string, string?> { ["Quota:FlushInterval"] = "00:01:00", ["Quota:LeaseTtl"] = "00:10:00" }).StartAsync())
+        await using (var first = await new TaskeeNode(database, new Dictionary<string, string?> { ["Quota:FlushInterval"] = "00:01:00" }).StartAsync())
         {
             var admin = first.Admin();
             await admin.CreateOrganisationAsync(id);
             for (var i = 0; i < 37; i++)
                 if ((await admin.UsageAsync(id, "ai_calls", "consume", 3))["allowed"]!.GetValue<bool>()) acknowledged += 3;
-            // A one-minute flush interval: nothing has been reported yet; the graceful stop must do it.
+            // A one-minute flush interval: nothing has been written but reservations; the graceful stop must write it.
         }
 
         await using var second = await new TaskeeNode(database).StartAsync();
         var usage = await second.Admin().GetJsonAsync($"/v1/organisations/{id}/entitlements");
         var period = BillingKey(DateTimeOffset.UtcNow);
-        var ledger = await second.LedgerAsync(id, "ai_calls", period);
+        var stored = await second.StoredUsageAsync(id, "ai_calls");
 
         Assert.Equal(111, acknowledged);
         Assert.Equal(acknowledged, usage["usage"]!["ai_calls"]!["used"]!.GetValue<long>());
-        Assert.Equal(acknowledged, ledger.Consumed);
-        Assert.Equal(0, ledger.Leased);
+        Assert.Equal(period, stored!.Period);
+        Assert.Equal(acknowledged, stored.Used);
+        Assert.Equal(acknowledged, stored.Reserved); // the reservation was given back, not left to count as used
     }
 
     private static string BillingKey(DateTimeOffset now) => $"{now.Year:0000}-{now.Month:00}-01T00:00:00.000Z";

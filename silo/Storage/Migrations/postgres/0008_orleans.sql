@@ -11,9 +11,10 @@
 -- identified by every value the provider passes (both hashes and the full key values), never by hashes alone.
 -- Caution: the provider turns a string key that reads as hexadecimal ("020235", "20235", "cafe") into an integer
 -- key, so such keys arrive with identical values; only the hash can tell them apart, and only with a hasher that
--- sees the whole key - prefer keys that are not hexadecimal. Versions: the first write (no ETag) inserts version 1
--- and fails if the row exists; later writes and clears must name the stored version and bump it; no row back is
--- how a stale ETag becomes an InconsistentStateException. A clear keeps the row with payload NULL.
+-- sees the whole key (AdoNetGrainStorageOptions.HashPicker) - prefer keys that are not hexadecimal.
+-- Versions: the first write (no ETag) inserts version 1 and fails if the row exists; later writes and clears must
+-- name the stored version and bump it; no row back is how a stale ETag becomes an InconsistentStateException.
+-- A clear keeps the row with payload NULL.
 --
 -- Clustering (all nine keys the 10.4.2 provider demands, CleanupDefunctSiloEntriesKey included; the optional
 -- CleanupDefunctSiloEntryKey is left out, so the provider deletes defunct rows with the set-wise query):

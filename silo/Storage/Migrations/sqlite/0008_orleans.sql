@@ -13,7 +13,7 @@
 -- A row is identified by every value the provider passes (the two hashes as well as the full key values), never by
 -- hashes alone. Caution: the provider turns a string key that reads as hexadecimal ("020235", "20235", "cafe") into
 -- an integer key, so such keys arrive here with identical values; only the hash can tell them apart, and only with a
--- hasher that sees the whole key (see docs) - prefer keys that are not hexadecimal.
+-- hasher that sees the whole key (AdoNetGrainStorageOptions.HashPicker) - prefer keys that are not hexadecimal.
 -- Versions: the first write (no ETag) inserts version 1 and fails if the row exists; later writes and clears must
 -- name the stored version and bump it. A clear keeps the row with payload NULL, so the next write is versioned too.
 -- Single quotes inside the stored query texts are doubled (SQL string literals).
