@@ -59,6 +59,10 @@ public interface IOrganisationGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetUsage")]
     ValueTask<IReadOnlyDictionary<string, UsageResult>?> GetUsageAsync();
 
+    /// <summary>The silo this activation lives on (its silo address, as <c>GET /v1/cluster/nodes</c> lists it).</summary>
+    [ReadOnly, Alias("GetSilo")]
+    ValueTask<string> GetSiloAsync();
+
     /// <summary>Writes counted consumption now (it is also written on a timer and on deactivation).</summary>
     [Alias("Flush")]
     Task FlushAsync();

@@ -54,6 +54,7 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _runtime.Metrics.Activated();
+        if (!_catalog.IsLoaded) await _catalog.ReloadAsync(cancellationToken);
         _organisation = await _organisations.GetAsync(OrgId, cancellationToken);
         if (_organisation is null)
         {
@@ -290,6 +291,8 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
     }
 
     // ---- Writing usage --------------------------------------------------------------------------------
+
+    public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);
 
     public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(final: false);
 

@@ -34,7 +34,8 @@ public sealed record OpsIssuer(string Issuer, string? OrgId, bool Stale, DateTim
 public sealed record OpsOverview(DateTimeOffset At, IReadOnlyList<OpsNode> Nodes, OpsOrganisations Organisations, WebhookHealthStatus Webhooks,
     IReadOnlyList<OpsIssuer> Jwks, double AuditLagSeconds);
 
-public sealed record OpsOrganisationDetail(object Organisation, object Entitlements, IReadOnlyDictionary<string, UsageResponse> Usage, long Decisions, long Denials);
+/// <param name="Silo">The silo whose activation holds the organisation (its address in GET /v1/cluster/nodes).</param>
+public sealed record OpsOrganisationDetail(object Organisation, object Entitlements, IReadOnlyDictionary<string, UsageResponse> Usage, long Decisions, long Denials, string Silo);
 
 /// <summary>The JSON behind the /ops dashboard (platform permission <c>platform:ops:read</c>).</summary>
 public static class OpsEndpoints
@@ -108,7 +109,7 @@ public static class OpsEndpoints
         var counters = traffic.Organisations.GetValueOrDefault(orgId);
         return TypedResults.Ok(new OpsOrganisationDetail(organisation,
             new { entitlements.PlanId, entitlements.Status, entitlements.Limits, entitlements.Features, entitlements.Version },
-            usage, counters?.Decisions ?? 0, counters?.Denials ?? 0));
+            usage, counters?.Decisions ?? 0, counters?.Denials ?? 0, await grain.GetSiloAsync()));
     }
 
     /// <summary>

@@ -63,8 +63,6 @@ public static class OrleansHosting
             var configuration = builder.Configuration;
             var orleans = configuration.GetSection(OrleansOptions.Section).Get<OrleansOptions>() ?? new OrleansOptions();
             var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-            var connectionString = storage.EffectiveConnectionString;
-            var invariant = Invariant(storage.Provider);
             var address = IPAddress.TryParse(orleans.AdvertisedIPAddress, out var parsed) ? parsed : IPAddress.Loopback;
 
             silo.Configure<SiloOptions>(o => o.SiloName = node.Id);
@@ -74,59 +72,73 @@ public static class OrleansHosting
                 o.ServiceId = orleans.ServiceId;
             });
             if (storage.Provider == StorageOptions.Postgres)
-            {
                 silo.ConfigureEndpoints(address, orleans.SiloPort, orleans.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
-                silo.UseAdoNetClustering(o =>
-                {
-                    o.Invariant = invariant;
-                    o.ConnectionString = connectionString;
-                });
-                silo.UseAdoNetReminderService(o =>
-                {
-                    o.Invariant = invariant;
-                    o.ConnectionString = connectionString;
-                });
-            }
             else
-            {
                 silo.UseLocalhostClustering(orleans.SiloPort, orleans.GatewayPort, serviceId: orleans.ServiceId, clusterId: orleans.ClusterId);
-                silo.UseInMemoryReminderService(); // one silo: its timers and reminders live and die with it
-            }
-
-            foreach (var name in new[] { ProviderNames.UsageStorage, "PubSubStore" })
-            {
-                silo.AddAdoNetGrainStorage(name, o =>
-                {
-                    o.Invariant = invariant;
-                    o.ConnectionString = connectionString;
-                    o.HashPicker = new WholeKeyHashPicker();
-                });
-                // Orleans' own serializer: version-tolerant by [Id] and [Alias], no .NET type names in the stored bytes.
-                silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<Orleans.Serialization.Serializer>(
-                    (o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-            }
-            silo.AddMemoryStreams(ProviderNames.AuditStreams);
-
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = orleans.ProbeTimeout;
-                o.NumMissedProbesLimit = orleans.MissedProbesLimit;
-                // One suspicion suffices when few silos can vote; a busy silo still answers probes within ProbeTimeout.
-                o.NumVotesForDeathDeclaration = 1;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
-                o.DefunctSiloCleanupPeriod = TimeSpan.FromHours(1);
-                o.DefunctSiloExpiration = TimeSpan.FromDays(1);
-            });
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
-            silo.Configure<GrainCollectionOptions>(o =>
-            {
-                var idle = configuration.GetSection(GrainOptions.Section).Get<GrainOptions>()?.IdleTimeout ?? new GrainOptions().IdleTimeout;
-                if (idle < TimeSpan.FromSeconds(1)) return; // out of range: Grains:IdleTimeout's own validation says so at start-up
-                o.CollectionAge = idle;
-                o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(idle.Ticks, TimeSpan.FromMinutes(1).Ticks));
-            });
+            silo.AddTaskeeProviders(storage, orleans, configuration.GetSection(GrainOptions.Section).Get<GrainOptions>() ?? new GrainOptions());
             silo.AddDashboard();
         });
         return builder;
+    }
+
+    /// <summary>
+    /// The providers every silo uses, in production and in the TestCluster: on PostgreSQL ADO.NET clustering and
+    /// reminders; grain state (usage, stream subscriptions) in the database through Persistence.AdoNet; memory streams
+    /// for the audit feed; failure detection and idle collection as configured.
+    /// </summary>
+    public static ISiloBuilder AddTaskeeProviders(this ISiloBuilder silo, StorageOptions storage, OrleansOptions orleans, GrainOptions grains)
+    {
+        var connectionString = storage.EffectiveConnectionString;
+        var invariant = Invariant(storage.Provider);
+        if (storage.Provider == StorageOptions.Postgres)
+        {
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+            });
+        }
+        else
+        {
+            silo.UseInMemoryReminderService(); // one silo: its reminders live and die with it
+        }
+
+        foreach (var name in new[] { ProviderNames.UsageStorage, "PubSubStore" })
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = invariant;
+                o.ConnectionString = connectionString;
+                o.HashPicker = new WholeKeyHashPicker();
+            });
+            // Orleans' own serializer: version-tolerant by [Id] and [Alias], no .NET type names in the stored bytes.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(name).Configure<Orleans.Serialization.Serializer>(
+                (o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+        silo.AddMemoryStreams(ProviderNames.AuditStreams);
+
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = orleans.ProbeTimeout;
+            o.NumMissedProbesLimit = orleans.MissedProbesLimit;
+            // One suspicion suffices when few silos can vote; a busy silo still answers probes within ProbeTimeout.
+            o.NumVotesForDeathDeclaration = 1;
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+            o.DefunctSiloCleanupPeriod = TimeSpan.FromHours(1);
+            o.DefunctSiloExpiration = TimeSpan.FromDays(1);
+        });
+        silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
+        silo.Configure<GrainCollectionOptions>(o =>
+        {
+            if (grains.IdleTimeout < TimeSpan.FromSeconds(1)) return; // out of range: Grains:IdleTimeout's own validation says so at start-up
+            o.CollectionAge = grains.IdleTimeout;
+            o.CollectionQuantum = TimeSpan.FromTicks(Math.Min(grains.IdleTimeout.Ticks, TimeSpan.FromMinutes(1).Ticks));
+        });
+        return silo;
     }
 }
