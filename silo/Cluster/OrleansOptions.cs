@@ -38,7 +38,7 @@ public sealed class OrleansOptions
 
     /// <summary>How long a grain call may take before the caller gets a 503 (a silo that died mid-call).</summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00", ErrorMessage = "Orleans:ResponseTimeout must be between 00:00:00.500 and 00:05:00.")]
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>Settings of v1's own node registry; Orleans membership replaced it. Given one, a node warns.</summary>
     public static readonly IReadOnlyList<string> Obsolete = ["Cluster:HeartbeatInterval", "Cluster:NodeTtl", "Cluster:AdvertisedAddress"];

@@ -6,11 +6,13 @@ using Taskee.Processes;
 
 namespace Taskee.Chaos;
 
-/// <summary>Node processes on a database of their own on the test's PostgreSQL server, and ways to look at the ledger.</summary>
+/// <summary>Silo processes forming one Orleans cluster on a database of their own on the test's PostgreSQL server.</summary>
 public sealed class ChaosCluster : IAsyncDisposable
 {
     public const string AdminKey = "tk_chaosadmin_0123456789abcdef0123456789abcdef0123456789abcdef";
-    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(2);
+
+    /// <summary>Small reservations: the loss bound on a kill is one of them.</summary>
+    public const long MaxReservation = 200;
 
     private readonly string _serverConnection;
     private readonly string _database;
@@ -26,9 +28,7 @@ public sealed class ChaosCluster : IAsyncDisposable
 
     public List<NodeProcess> Nodes { get; }
 
-    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnection) { Database = _database }.ConnectionString;
-
-    /// <param name="overrides">Settings that replace the chaos defaults (short lease TTL and flush interval).</param>
+    /// <param name="overrides">Settings that replace the chaos defaults.</param>
     public static async Task<ChaosCluster> StartAsync(string serverConnection, int nodes, string scenario, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var database = $"chaos_{scenario}_{Guid.NewGuid():N}"[..40];
@@ -46,39 +46,80 @@ public sealed class ChaosCluster : IAsyncDisposable
             ["Storage:ConnectionString"] = connectionString,
             ["Auth:BootstrapAdminKey"] = AdminKey,
             ["Quota:FlushInterval"] = "00:00:00.100",
-            ["Quota:LeaseTtl"] = LeaseTtl.ToString(),
-            ["Cluster:HeartbeatInterval"] = "00:00:00.250",
-            ["Cluster:NodeTtl"] = "00:00:01",
+            ["Quota:MaxLease"] = MaxReservation.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:Enabled"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>()) settings[key] = value;
         var started = new List<NodeProcess>();
-        for (var i = 0; i < nodes; i++) started.Add(await NodeProcess.StartAsync($"node{i}", settings, logDirectory));
-        return new ChaosCluster(serverConnection, database, logDirectory, started);
+        for (var i = 0; i < nodes; i++)
+        {
+            var own = new Dictionary<string, string>(settings)
+            {
+                ["Orleans:SiloPort"] = NodeProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Orleans:GatewayPort"] = NodeProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            started.Add(await NodeProcess.StartAsync($"node{i}", own, logDirectory));
+        }
+        var cluster = new ChaosCluster(serverConnection, database, logDirectory, started);
+        await cluster.WaitForSilosAsync(nodes);
+        return cluster;
     }
 
     public HttpClient Client(int node)
     {
-        // Generous: a node just resumed from SIGSTOP, or a loaded CI machine, may take seconds for its first answers.
+        // Generous: a silo just resumed from SIGSTOP, or a loaded CI machine, may take seconds for its first answers.
         var client = new HttpClient { BaseAddress = Nodes[node].BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         return client;
     }
 
-    public async Task CreateOrganisationAsync(string orgId, long aiLimit)
+    /// <summary>Until every silo sees <paramref name="count"/> active silos: one cluster, not several.</summary>
+    private async Task WaitForSilosAsync(int count)
     {
-        using var client = Client(0);
+        var deadline = DateTime.UtcNow.AddSeconds(120);
+        for (var i = 0; i < Nodes.Count; i++)
+        {
+            using var client = Client(i);
+            while ((await client.GetFromJsonAsync<JsonNode>("/v1/cluster/nodes"))!["items"]!.AsArray().Count(n => n!["alive"]!.GetValue<bool>()) < count)
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"The {count} silos did not form one cluster within 120 s; see {_logDirectory}.");
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    /// <summary>Creates the organisation through <paramref name="viaNode"/>, so its grain activates on some silo of the cluster.</summary>
+    public async Task CreateOrganisationAsync(string orgId, long aiLimit, int viaNode = 0)
+    {
+        using var client = Client(viaNode);
         (await client.PostAsJsonAsync("/v1/organisations", new { id = orgId, name = orgId, plan = "enterprise" })).EnsureSuccessStatusCode();
         (await client.PutAsJsonAsync($"/v1/organisations/{orgId}/limits/ai_calls", new { limit = aiLimit })).EnsureSuccessStatusCode();
     }
 
-    public async Task<string> NodeIdAsync(int node)
+    /// <summary>The address of the silo whose activation holds the organisation.</summary>
+    public async Task<string> SiloOfAsync(string orgId, int viaNode = 0)
     {
-        using var client = Client(node);
-        return (await client.GetFromJsonAsync<JsonNode>("/v1/ops/quota"))!["nodeId"]!.GetValue<string>();
+        using var client = Client(viaNode);
+        return (await client.GetFromJsonAsync<JsonNode>($"/v1/ops/organisations/{orgId}"))!["silo"]!.GetValue<string>();
     }
 
-    public async Task<long> LedgerRoundTripsAsync()
+    /// <summary>The silo address of one node process, from Orleans membership.</summary>
+    public async Task<string> SiloAddressAsync(int node)
+    {
+        using var client = Client(node);
+        return (await client.GetFromJsonAsync<JsonNode>("/v1/cluster/nodes"))!["items"]!.AsArray()
+            .Single(n => n!["self"]!.GetValue<bool>())!["address"]!.GetValue<string>();
+    }
+
+    /// <summary>What the organisation's grain counts as used this period (activating it from storage if needed).</summary>
+    public async Task<long> UsedAsync(string orgId, int viaNode)
+    {
+        using var client = Client(viaNode);
+        return (await client.GetFromJsonAsync<JsonNode>($"/v1/organisations/{orgId}/entitlements"))!["usage"]!["ai_calls"]!["used"]!.GetValue<long>();
+    }
+
+    public async Task<long> StateWritesAsync()
     {
         long total = 0;
         for (var i = 0; i < Nodes.Count; i++)
@@ -87,29 +128,6 @@ public sealed class ChaosCluster : IAsyncDisposable
             total += (await client.GetFromJsonAsync<JsonNode>("/v1/ops/quota"))!["ledgerRoundTrips"]!.GetValue<long>();
         }
         return total;
-    }
-
-    /// <summary>The organisation's ai_calls totals in the current period, straight from the database.</summary>
-    public async Task<(long Consumed, long Leased)> LedgerAsync(string orgId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT COALESCE(SUM(consumed), 0)::bigint, COALESCE(SUM(leased), 0)::bigint FROM usage WHERE org_id = @org AND metric = 'ai_calls'", connection);
-        command.Parameters.AddWithValue("org", orgId);
-        await using var reader = await command.ExecuteReaderAsync();
-        await reader.ReadAsync();
-        return (reader.GetInt64(0), reader.GetInt64(1));
-    }
-
-    /// <summary>Units currently leased to the holders of one node process.</summary>
-    public async Task<long> LeasedToAsync(string nodeId)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT COALESCE(SUM(amount), 0)::bigint FROM leases WHERE holder LIKE @prefix", connection);
-        command.Parameters.AddWithValue("prefix", nodeId + "/%");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     public async ValueTask DisposeAsync()

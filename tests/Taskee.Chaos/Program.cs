@@ -25,7 +25,7 @@ for (var round = 1; round <= rounds; round++)
     Console.WriteLine($"==> kill -9 under load, round {round} of {rounds}");
     await Run($"kill #{round}", () => Scenarios.KillNineAsync(server, round, checks, figures));
 }
-Console.WriteLine("==> kill -STOP past the lease TTL, then kill -CONT");
+Console.WriteLine("==> kill -STOP past failure detection, then kill -CONT");
 await Run("stop", () => Scenarios.PauseAsync(server, checks));
 if (restartCommand is not null)
 {
@@ -38,8 +38,8 @@ else
 }
 
 Console.WriteLine();
-Console.WriteLine("| run | limit | acknowledged | ledger consumed | over-admission | counted, not acknowledged | bound (victim's leases at death + in flight) | requests that hit the dead node |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+Console.WriteLine("| run | organisations on the killed silo | answering again after | acknowledged | over-admission | failed requests for organisations on survivors | refused during failover (503) | acknowledged lost | counted, not acknowledged |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var line in figures) Console.WriteLine(line);
 Console.WriteLine();
 Console.WriteLine($"chaos: {checks.Passed} passed, {checks.Failed} failed");

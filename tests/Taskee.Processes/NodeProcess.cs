@@ -123,7 +123,7 @@ public sealed class NodeProcess : IAsyncDisposable
         throw new FileNotFoundException("silo/bin/Release/net10.0/Taskee.Silo.dll not found; run: dotnet build -c Release");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
