@@ -75,11 +75,13 @@ public static class ApiExtensions
 
         // One bearer scheme in front: "tk_..." is an API key, anything else a JWT.
         services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "API key or JWT", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString() is var header
-                && header.StartsWith("Bearer " + ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase)
+            .AddPolicyScheme(BearerScheme, "API key, JWT or ops session", o => o.ForwardDefaultSelector = context =>
+                OpsSession.UsesCookie(context) ? OpsSession.Scheme
+                : context.Request.Headers.Authorization.ToString() is var header
+                  && header.StartsWith("Bearer " + ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase)
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : JwtAuthenticationHandler.SchemeName)
+            .AddOpsSession()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
         services.AddAuthorization();
@@ -131,6 +133,7 @@ public static class ApiExtensions
         app.MapOpenApi();
         app.MapOpenApiPage();
         app.MapOpsDashboard();
+        app.MapOpsSession();
 
         app.MapOrganisationEndpoints();
         app.MapPlanEndpoints();

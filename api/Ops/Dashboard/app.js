@@ -193,7 +193,13 @@
     tailAudit(orgId).catch((error) => { if (error.name !== 'AbortError') $('#audit-state').textContent = error.message; });
   }
 
+  // The session cookie lets the Orleans dashboard (/dashboard), which cannot send our header, see the same caller.
+  async function openSession() {
+    await fetch('/ops/session', { method: 'POST', headers: { Authorization: 'Bearer ' + sessionStorage.getItem(keyName) } });
+  }
+
   async function start() {
+    await openSession();
     $('#signin').hidden = true;
     $('#dashboard').hidden = false;
     $('#signout').hidden = false;
@@ -212,6 +218,10 @@
       $('#signin-error').textContent = error.message;
     }
   });
-  $('#signout').addEventListener('click', () => { sessionStorage.removeItem(keyName); location.reload(); });
+  $('#signout').addEventListener('click', async () => {
+    sessionStorage.removeItem(keyName);
+    await fetch('/ops/session', { method: 'DELETE' });
+    location.reload();
+  });
   if (sessionStorage.getItem(keyName)) start();
 })();

@@ -23,8 +23,6 @@ public sealed class DashboardBrowserTests
         await using var node = new TaskeeNode(database, new Dictionary<string, string?>
         {
             ["Ops:StatsInterval"] = "00:00:00.300",
-            ["Cluster:HeartbeatInterval"] = "00:00:00.300",
-            ["Cluster:NodeTtl"] = "00:00:03",
         });
         node.UseKestrel(0);
         node.StartServer();
@@ -77,5 +75,16 @@ public sealed class DashboardBrowserTests
         if (Environment.GetEnvironmentVariable("TASKEE_DASHBOARD_SCREENSHOT") is { Length: > 0 } extra)
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = extra, FullPage = true });
         Assert.True(new FileInfo(Path.Combine(artifacts, "ops-dashboard.png")).Length > 10_000);
+
+        // The Orleans dashboard, reached from /ops with the session its sign-in opened.
+        await page.ClickAsync("#orleans-dashboard");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("OrganisationGrain", new() { Timeout = 20_000 });
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Active", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "orleans-dashboard.png"), FullPage = true });
+
+        // Without a session: refused, never the page.
+        await using var stranger = await browser.NewContextAsync();
+        var refused = await (await stranger.NewPageAsync()).GotoAsync($"{baseAddress}/dashboard/");
+        Assert.Equal(401, refused!.Status);
     }
 }
