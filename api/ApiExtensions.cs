@@ -25,6 +25,7 @@ using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
 using Taskee.Api.Usage;
+using Taskee.Grains.Jobs;
 
 namespace Taskee.Api;
 
@@ -97,7 +98,7 @@ public static class ApiExtensions
         services.AddHostedService<OpsSampler>();
         services.AddSingleton<StartupGate>();
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
-        services.AddHostedService<IdempotencyPurgeService>();
+        services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
 
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>

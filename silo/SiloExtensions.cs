@@ -25,6 +25,7 @@ public static class SiloExtensions
         builder.AddTaskeeOrleans();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
         builder.Services.AddHostedService<SiloDrain>();
+        builder.Services.AddHostedService<PeriodicJobStarter>();
         return builder;
     }
 }

@@ -39,17 +39,11 @@ internal static partial class BillingLog
     [LoggerMessage(EventId = 6130, Level = LogLevel.Information, Message = "Billing deadline of {OrgId} passed: status {Status}")]
     public static partial void DeadlineApplied(ILogger logger, string orgId, string status);
 
-    [LoggerMessage(EventId = 6131, Level = LogLevel.Error, Message = "Billing deadline check failed; retrying at the next interval")]
-    public static partial void DeadlineCheckFailed(ILogger logger, Exception exception);
-
     [LoggerMessage(EventId = 6140, Level = LogLevel.Information, Message = "Billing reconciliation {RunId}: {Checked} organisations checked, {Corrected} corrected, {Failed} failed")]
     public static partial void Reconciled(ILogger logger, string runId, int @checked, int corrected, int failed);
 
     [LoggerMessage(EventId = 6141, Level = LogLevel.Warning, Message = "Billing reconciliation of {OrgId} failed")]
     public static partial void ReconcileOrganisationFailed(ILogger logger, Exception exception, string orgId);
-
-    [LoggerMessage(EventId = 6142, Level = LogLevel.Error, Message = "Scheduled billing reconciliation failed; retrying at the next interval")]
-    public static partial void ReconcileFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6150, Level = LogLevel.Warning, Message = "Could not read the subscriptions of customer {CustomerId} after linking {OrgId}; the next reconciliation catches up")]
     public static partial void LinkSyncFailed(ILogger logger, Exception exception, string customerId, string orgId);

@@ -1,3 +1,4 @@
+using Taskee.Grains.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -37,9 +38,9 @@ public static class BillingServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StripeEventProcessor>());
         services.AddSingleton<Webhooks.StripeWebhookHealth>();
         services.AddSingleton<Ops.IWebhookHealth>(sp => sp.GetRequiredService<Webhooks.StripeWebhookHealth>());
-        services.AddSingleton<BillingDeadlineService>();
-        services.AddHostedService(sp => sp.GetRequiredService<BillingDeadlineService>());
-        services.AddHostedService<BillingReconcileService>();
+        services.AddSingleton<BillingDeadlineJob>();
+        services.AddSingleton<IPeriodicJob>(sp => sp.GetRequiredService<BillingDeadlineJob>());
+        services.AddSingleton<IPeriodicJob, BillingReconcileJob>();
         return services;
     }
 }

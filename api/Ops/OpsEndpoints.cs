@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+using Orleans.Streams;
 using Taskee.Api.Audit;
 using Taskee.Api.Auth;
 using Taskee.Api.Auth.Jwt;
@@ -117,41 +120,77 @@ public static class OpsEndpoints
     /// as it is written. Event ids are chain positions, so a reconnecting client resumes where it stopped.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAuditAsync(
-        string orgId, OrganisationGrains grains, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http, CancellationToken ct, long? after = null)
+        string orgId, OrganisationGrains grains, IClusterClient cluster, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http,
+        CancellationToken ct, long? after = null)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
         var position = after ?? (long.TryParse(http.Request.Headers["Last-Event-ID"].ToString(), out var last) ? last : 0);
+
+        // Committed events arrive on the organisation's audit stream; the log is the source of truth for anything the
+        // stream did not bring in order (before the subscription, a gap, a silo failover).
+        var live = Channel.CreateBounded<AuditEvent>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });
+        var stream = cluster.GetStreamProvider(ProviderNames.AuditStreams).GetStream<AuditEvent>(StreamId.Create(ProviderNames.AuditNamespace, orgId));
+        var subscription = await stream.SubscribeAsync((e, _) => { live.Writer.TryWrite(e); return Task.CompletedTask; });
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         await http.Response.Body.FlushAsync(ct);
-        var heartbeat = clock.GetUtcNow();
         try
         {
+            var fromLog = true;
             while (!ct.IsCancellationRequested)
             {
-                var events = await audit.ReadAsync(orgId, position, 100, ct: ct);
-                foreach (var e in events)
+                if (fromLog)
                 {
-                    var data = JsonSerializer.Serialize(AuditEventResponse.From(e), AuditJsonOptions.Options);
-                    await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"id: {e.Seq}\nevent: audit\ndata: {data}\n\n"), ct);
-                    position = e.Seq;
-                    lag.Observe(clock.GetUtcNow() - DateTimeOffset.Parse(e.At, CultureInfo.InvariantCulture));
-                }
-                if (events.Count > 0 || clock.GetUtcNow() - heartbeat > TimeSpan.FromSeconds(15))
-                {
-                    if (events.Count == 0) await http.Response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                    IReadOnlyList<AuditEvent> events;
+                    do
+                    {
+                        events = await audit.ReadAsync(orgId, position, 100, ct: ct);
+                        foreach (var e in events) position = await WriteEventAsync(http, e, lag, clock, ct);
+                    } while (events.Count == 100);
                     await http.Response.Body.FlushAsync(ct);
-                    heartbeat = clock.GetUtcNow();
                 }
-                if (events.Count < 100) await Task.Delay(250, ct);
+
+                // Wait for the stream; every 15 s a keep-alive, and a look at the log in case the stream missed something.
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                wait.CancelAfter(TimeSpan.FromSeconds(15));
+                try
+                {
+                    var next = await live.Reader.ReadAsync(wait.Token);
+                    fromLog = next.Seq > position + 1;
+                    if (next.Seq == position + 1)
+                    {
+                        position = await WriteEventAsync(http, next, lag, clock, ct);
+                        while (live.Reader.TryRead(out var more) && more.Seq <= position + 1)
+                            if (more.Seq == position + 1) position = await WriteEventAsync(http, more, lag, clock, ct);
+                        await http.Response.Body.FlushAsync(ct);
+                    }
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await http.Response.Body.WriteAsync(": keep-alive\n\n"u8.ToArray(), ct);
+                    await http.Response.Body.FlushAsync(ct);
+                    fromLog = true;
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // the client went away
         }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
+        }
         return TypedResults.Empty;
+    }
+
+    private static async Task<long> WriteEventAsync(HttpContext http, AuditEvent e, AuditLag lag, TimeProvider clock, CancellationToken ct)
+    {
+        var data = JsonSerializer.Serialize(AuditEventResponse.From(e), AuditJsonOptions.Options);
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"id: {e.Seq}\nevent: audit\ndata: {data}\n\n"), ct);
+        lag.Observe(clock.GetUtcNow() - DateTimeOffset.Parse(e.At, CultureInfo.InvariantCulture));
+        return e.Seq;
     }
 }

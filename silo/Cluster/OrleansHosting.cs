@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Storage;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains;
 using Taskee.Grains.Quota;
 using Taskee.Silo.Storage;

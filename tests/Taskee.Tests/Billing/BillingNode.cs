@@ -79,7 +79,7 @@ public sealed class BillingNode : IAsyncDisposable
 
     public Task<int> ProcessAsync() => Service<StripeEventProcessor>().DrainAsync();
 
-    public Task<int> CheckDeadlinesAsync() => Service<BillingDeadlineService>().ApplyDueAsync();
+    public Task<int> CheckDeadlinesAsync() => Service<BillingDeadlineJob>().ApplyDueAsync();
 
     public Task<StripeEventRecord?> StoredEventAsync(string id) => Service<IStripeEventStore>().GetAsync(id);
 

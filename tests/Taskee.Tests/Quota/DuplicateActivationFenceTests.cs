@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
 using Orleans.Storage;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains;
 using Taskee.Grains.Quota;
 using Taskee.Tests.Infrastructure;

@@ -1,42 +1,31 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Taskee.Api.Infrastructure;
+using Taskee.Grains.Jobs;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Billing.Processing;
 
 /// <summary>
-/// Every <see cref="BillingOptions.CheckInterval"/>: organisations whose billing decision changes by time (grace ran
+/// Every <see cref="BillingOptions.CheckInterval"/> (a periodic job: one silo at a time): organisations whose billing decision changes by time (grace ran
 /// out: suspended; the period of a subscription set to cancel ended: cancelled) are decided again. The audit actor is
 /// Stripe with the event that set the deadline.
 /// </summary>
-public sealed class BillingDeadlineService(
+public sealed class BillingDeadlineJob(
     IBillingStore billing,
     IOrganisationStore organisations,
     BillingApplier applier,
-    StartupGate gate,
     IOptions<BillingOptions> options,
     TimeProvider clock,
-    ILogger<BillingDeadlineService> logger) : BackgroundService
+    ILogger<BillingDeadlineJob> logger) : IPeriodicJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!gate.IsOpen) await Task.Delay(100, stoppingToken);
-        using var timer = new PeriodicTimer(options.Value.CheckInterval, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await ApplyDueAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                BillingLog.DeadlineCheckFailed(logger, ex);
-            }
-        }
-    }
+    public string Name => "billing-deadlines";
+
+    public TimeSpan Interval => options.Value.CheckInterval;
+
+    public bool Enabled => true;
+
+    public Task RunAsync(CancellationToken ct) => ApplyDueAsync(ct);
 
     /// <summary>Decides again every organisation whose deadline has passed; returns how many changed.</summary>
     public async Task<int> ApplyDueAsync(CancellationToken ct = default)
