@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL and three nodes on 127.0.0.1:5081, 5082 and 5083 sharing it.
+# Starts a throwaway PostgreSQL and three Orleans silos on 127.0.0.1:5081, 5082 and 5083 (silo ports 11111-11113,
+# gateways 30001-30003) forming one cluster on it.
 # Ctrl-C (or SIGTERM) stops the nodes gracefully, then PostgreSQL; the database is deleted, node logs are kept.
 #
 # Usage: deploy/local-cluster.sh
 #   TASKEE_ADMIN_KEY=tk_<id>_<secret>   the platform admin key (default: a new random one, printed at the end)
 #   any other setting as an environment variable reaches every node, e.g.
-#   Quota__LeaseTtl=00:00:05 Quota__FlushInterval=00:00:00.100 deploy/local-cluster.sh
+#   Quota__FlushInterval=00:00:01 Orleans__ProbeTimeout=00:00:02 deploy/local-cluster.sh
 #
 # Try the cluster: kill -9 one node (its pid is printed) and watch the others keep serving; see docs/operations.md.
 set -uo pipefail
@@ -63,7 +64,7 @@ trap 'exit 143' TERM
 # --- preflight: fail before building anything when something is missing ----------------------------------------
 command -v dotnet >/dev/null || fail "dotnet not found: install the .NET 10 SDK (https://dot.net) and run this again."
 command -v curl >/dev/null || fail "curl not found: install it (sudo apt-get install -y curl) and run this again."
-for port in "${ports[@]}"; do
+for port in "${ports[@]}" 11111 11112 11113 30001 30002 30003; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port on 127.0.0.1 is in use (another cluster still running?). Stop what listens there (ss -ltnp 'sport = :$port' shows it) and run this again."
   fi
@@ -93,12 +94,14 @@ PGCONNECT_TIMEOUT=10 "$psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_
 connection=${PG_CONNECTION/Database=postgres/Database=taskee}
 
 # --- three nodes -----------------------------------------------------------------------------------------------
-for port in "${ports[@]}"; do
-  echo "==> Starting node on http://127.0.0.1:$port (log: $logs/node-$port.log)"
+for i in "${!ports[@]}"; do
+  port=${ports[$i]}
+  echo "==> Starting silo on http://127.0.0.1:$port, silo port $((11111 + i)), gateway $((30001 + i)) (log: $logs/node-$port.log)"
   Storage__Provider=postgres \
   Storage__ConnectionString="$connection" \
   Auth__BootstrapAdminKey="$key" \
-  Cluster__AdvertisedAddress="http://127.0.0.1:$port" \
+  Orleans__SiloPort=$((11111 + i)) \
+  Orleans__GatewayPort=$((30001 + i)) \
     dotnet "$dll" --Urls="http://127.0.0.1:$port" >"$logs/node-$port.log" 2>&1 &
   pids+=($!)
 done
@@ -111,7 +114,7 @@ for i in "${!ports[@]}"; do
       { wait "$pid"; } 2>/dev/null; code=$?
       if [ "$code" -eq 2 ] && grep -q "^Configuration error" "$logs/node-$port.log"; then
         grep "^Configuration error" "$logs/node-$port.log" >&2
-        fail "fix that setting (an exported Storage__/Quota__/Cluster__... variable, or TASKEE_ADMIN_KEY) and run this again."
+        fail "fix that setting (an exported Storage__/Quota__/Orleans__... variable, or TASKEE_ADMIN_KEY) and run this again."
       fi
       echo "error: the node on port $port exited with code $code before it was ready. The end of its log:" >&2
       tail -n 15 "$logs/node-$port.log" | sed 's/^/    /' >&2
