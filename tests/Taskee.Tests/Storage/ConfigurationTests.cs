@@ -54,4 +54,40 @@ public sealed class ConfigurationTests
         Assert.Contains("Configuration error", await stderr);
         Assert.Contains(named, await stderr);
     }
+
+    [Fact]
+    public async Task A_node_given_a_setting_that_lost_its_meaning_starts_and_warns_naming_it()
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
+        var directory = Directory.CreateTempSubdirectory("taskee-obsolete-").FullName;
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+        [
+            silo, "--Quota:LeaseTtl=00:00:05", "--Urls=http://127.0.0.1:0", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
+            "--Orleans:SiloPort=" + FreePort(), "--Orleans:GatewayPort=" + FreePort(), "--Logging:LogLevel:Default=Warning",
+        ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string? line;
+            do line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+            while (line is not null && !line.Contains("Quota:LeaseTtl", StringComparison.Ordinal));
+
+            Assert.NotNull(line);
+            Assert.Contains("no meaning", (line + await process.StandardOutput.ReadLineAsync(timeout.Token)), StringComparison.Ordinal);
+            Assert.False(process.HasExited, "the node must start all the same");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
