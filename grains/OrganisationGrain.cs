@@ -77,7 +77,7 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
         }
         Seats.Used = Seats.Reserved = Seats.PersistedUsed = await _store.CountMembersAsync(OrgId, ct);
         var interval = _runtime.Options.FlushInterval;
-        this.RegisterGrainTimer(FlushAsync, new GrainTimerCreationOptions(interval, interval));
+        this.RegisterGrainTimer(TimerTickAsync, new GrainTimerCreationOptions(interval, interval));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
         _runtime.Metrics.Deactivated();
         if (_organisation is null || _fenced) return;
         // Gives the reservation back: the next activation starts exactly where this one stopped.
-        await WriteUsageAsync(final: true);
+        await WriteUsageAsync(WriteReason.Deactivating);
     }
 
     // ---- Settings -----------------------------------------------------------------------------------
@@ -294,24 +294,34 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
 
     public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);
 
-    public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(final: false);
+    public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(WriteReason.Asked);
+
+    private Task TimerTickAsync() => WriteUsageAsync(WriteReason.Timer);
+
+    private enum WriteReason { Timer, Asked, Deactivating }
 
     /// <summary>
-    /// The timer's write: consumption so far, and a reservation resized to about one second of the measured rate (none
-    /// when idle, and none at all when <paramref name="final"/>). Nothing to write, no write.
+    /// Measures each counter's rate and writes when it matters. The timer writes only for an idle counter that still
+    /// holds a reservation (it gives it back), so a busy organisation writes about once per reservation, a second of its
+    /// traffic, and an idle one not at all. Asked (<see cref="FlushAsync"/>) writes what changed; deactivating writes
+    /// the exact consumption and gives every reservation back.
     /// </summary>
-    private async Task WriteUsageAsync(bool final)
+    private async Task WriteUsageAsync(WriteReason reason)
     {
         var elapsed = _runtime.Options.FlushInterval.TotalSeconds;
         var changed = false;
         foreach (var counter in _counters)
         {
             if (counter.Metric == Metrics.Seats) continue;
-            counter.Rate = counter.Rate * 0.5 + counter.SpentSinceFlush / elapsed * 0.5;
             var idle = counter.SpentSinceFlush == 0;
-            counter.SpentSinceFlush = 0;
-            var reserved = final || idle ? counter.Used : Math.Max(counter.Reserved, counter.ReservationFor(0, _runtime.Options.MaxLease));
-            if (counter.Used == counter.PersistedUsed && reserved == counter.Reserved) continue;
+            if (reason == WriteReason.Timer)
+            {
+                counter.Rate = counter.Rate * 0.5 + counter.SpentSinceFlush / elapsed * 0.5;
+                counter.SpentSinceFlush = 0;
+            }
+            var reserved = reason == WriteReason.Deactivating || (reason == WriteReason.Timer && idle) ? counter.Used : counter.Reserved;
+            var due = reason == WriteReason.Timer ? reserved != counter.Reserved : counter.Used != counter.PersistedUsed || reserved != counter.Reserved;
+            if (!due) continue;
             counter.Reserved = reserved;
             changed = true;
         }

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Taskee.Benchmarks;
 
-// `http ...` runs the load generator against a node process; anything else goes to BenchmarkDotNet.
-if (args.Length > 0 && args[0] == "http") return await LoadGenerator.RunAsync(args[1..]);
-BenchmarkSwitcher.FromAssembly(typeof(FastPathBenchmarks).Assembly).Run(args, BenchmarkConfig.Create());
+// `memory ...` measures memory per active organisation grain; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "memory") return await ActivationMemory.RunAsync(args[1..]);
+BenchmarkSwitcher.FromAssembly(typeof(DecisionBenchmarks).Assembly).Run(args, BenchmarkConfig.Create());
 return 0;
