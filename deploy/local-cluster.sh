@@ -35,7 +35,7 @@ stop_all() {
   for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
   if [ ${#alive[@]} -gt 0 ]; then
     echo
-    echo "==> Stopping nodes with SIGTERM (readiness false, flush consumption, return leases, deregister)"
+    echo "==> Stopping silos with SIGTERM (readiness false, grains write their usage, each leaves the cluster)"
     kill -TERM "${alive[@]}" 2>/dev/null
     for _ in $(seq 1 50); do # 10 s
       local still=()
@@ -136,6 +136,7 @@ Cluster ready: $B:5081  $B:5082  $B:5083
   Admin key:    $key
   Node logs:    $logs
   Dashboard:    $B:5081/ops   (sign in with the admin key)
+  Orleans:      $B:5081/dashboard/   (after signing in to /ops: silos, grains, activations)
 
 Try it: create an organisation on one node, read it on another, list the nodes on a third:
   KEY=$key
