@@ -112,6 +112,14 @@ public sealed class ChaosCluster : IAsyncDisposable
             .Single(n => n!["self"]!.GetValue<bool>())!["address"]!.GetValue<string>();
     }
 
+    /// <summary>The membership status of the silo at <paramref name="address"/> as <paramref name="viaNode"/> sees it.</summary>
+    public async Task<string?> StatusOfAsync(string address, int viaNode)
+    {
+        using var client = Client(viaNode);
+        return (await client.GetFromJsonAsync<JsonNode>("/v1/cluster/nodes"))!["items"]!.AsArray()
+            .FirstOrDefault(n => n!["address"]!.GetValue<string>() == address)?["status"]?.GetValue<string>();
+    }
+
     /// <summary>What the organisation's grain counts as used this period (activating it from storage if needed).</summary>
     public async Task<long> UsedAsync(string orgId, int viaNode)
     {

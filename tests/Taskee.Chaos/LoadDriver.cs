@@ -19,7 +19,7 @@ public sealed class OrgTally
     public long Unreachable;
     /// <summary>The slowest answer that was not a decision, in milliseconds.</summary>
     public long SlowestRefusalMs;
-    /// <summary>When (Stopwatch ticks) it last got an allow.</summary>
+    /// <summary>When (Stopwatch ticks) the latest request that was allowed had been sent.</summary>
     public long LastAllowedAt;
 
     public long Failures => Unavailable + ServerErrors + Unreachable;
@@ -70,7 +70,9 @@ public sealed class LoadDriver(IReadOnlyList<Uri> entryNodes, IReadOnlyList<stri
                     if (body["allowed"]!.GetValue<bool>())
                     {
                         Interlocked.Increment(ref tally.Allowed);
-                        Interlocked.Exchange(ref tally.LastAllowedAt, Stopwatch.GetTimestamp());
+                        long seen;
+                        while (started > (seen = Interlocked.Read(ref tally.LastAllowedAt))
+                               && Interlocked.CompareExchange(ref tally.LastAllowedAt, started, seen) != seen) { }
                     }
                     else if (body["reason"]!.GetValue<string>() == "ledger_unavailable") Refused(ref tally.Unavailable, tally, started);
                     else Interlocked.Increment(ref tally.Denied);

@@ -109,6 +109,8 @@ public static class Scenarios
         var placement = await PlaceAsync(cluster, "stop", limit);
         var sleeper = placement.Victim;
 
+        var sleeperAddress = await cluster.SiloAddressAsync(sleeper);
+        var observer = sleeper == 0 ? 1 : 0;
         var load = new LoadDriver(EntryNodes(cluster, sleeper), placement.OrgIds, workersPerOrg: 1);
         load.Start();
         await Task.Delay(500);
@@ -117,6 +119,10 @@ public static class Scenarios
         while (Stopwatch.GetElapsedTime(pausedAt) < TimeSpan.FromSeconds(30)
                && !placement.OnVictim.All(o => Interlocked.Read(ref load.Tallies[o].LastAllowedAt) > pausedAt)) await Task.Delay(50);
         var movedAfter = Stopwatch.GetElapsedTime(pausedAt);
+        // Past failure detection: the survivors have declared the sleeper dead before it wakes.
+        while (Stopwatch.GetElapsedTime(pausedAt) < TimeSpan.FromSeconds(30) && await cluster.StatusOfAsync(sleeperAddress, observer) != "Dead")
+            await Task.Delay(100);
+        var declaredDead = await cluster.StatusOfAsync(sleeperAddress, observer) == "Dead";
 
         // Wake it and send it traffic of its own: it must not admit anything its successors did not count.
         await cluster.Nodes[sleeper].ResumeAsync();
@@ -126,6 +132,7 @@ public static class Scenarios
         while (deadline.Elapsed < TimeSpan.FromSeconds(30) && placement.OrgIds.Any(o => load.Tallies[o].Denied == 0)) await Task.Delay(100);
         await load.StopAsync();
         await woken.StopAsync();
+        await Task.Delay(2000);
         var sleeperExited = cluster.Nodes[sleeper].Pid is null;
 
         long overAdmission = 0, lost = 0;
@@ -137,7 +144,8 @@ public static class Scenarios
         }
 
         checks.That(placement.OnVictim.Length > 0, $"stop: the paused silo held organisations ({placement.OnVictim.Length})");
-        checks.That(movedAfter < TimeSpan.FromSeconds(10), $"stop: its organisations answered again from the survivors after {movedAfter.TotalSeconds:F1} s");
+        checks.That(movedAfter < TimeSpan.FromSeconds(20), $"stop: its organisations answered again from the survivors after {movedAfter.TotalSeconds:F1} s");
+        checks.That(declaredDead, "stop: the survivors declared the paused silo dead before it woke");
         checks.That(overAdmission == 0, $"stop: no organisation admitted beyond its limit, the woken silo included (over-admission {overAdmission})");
         checks.That(lost == 0, $"stop: every acknowledged consume is counted (lost {lost})");
         Console.WriteLine($"        the woken silo answered {woken.Tallies.Values.Sum(t => t.Allowed)} allowed, {woken.Tallies.Values.Sum(t => t.Failures)} refused; exited on its own: {sleeperExited}");
