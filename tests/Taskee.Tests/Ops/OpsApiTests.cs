@@ -15,8 +15,6 @@ public sealed class OpsFixture : IAsyncLifetime
         {
             ["Ops:StatsInterval"] = "00:00:00.200",
             ["Ops:SampleInterval"] = "00:00:01",
-            ["Cluster:HeartbeatInterval"] = "00:00:00.200",
-            ["Cluster:NodeTtl"] = "00:00:02",
         }).StartAsync();
     }
 
