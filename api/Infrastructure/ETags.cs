@@ -12,17 +12,23 @@ public static class ETags
 
     public static void Set(HttpContext context, string etag) => context.Response.Headers.ETag = etag;
 
-    /// <summary>The version an If-Match header asks for; null when absent or <c>*</c>. False when it is not a version.</summary>
+    /// <summary>A version no organisation ever has: what a well-formed tag of something else stands for.</summary>
+    public const long NoVersion = -1;
+
+    /// <summary>
+    /// The version an If-Match header asks for; null when absent or <c>*</c>. False only when the header is not a list of
+    /// entity tags (400). A well-formed tag that is not one of our versions, or a weak one (If-Match compares strongly,
+    /// RFC 9110 13.1.1), gives <see cref="NoVersion"/>, which never matches: 412.
+    /// </summary>
     public static bool TryReadIfMatch(HttpRequest request, out long? version)
     {
         version = null;
-        var header = request.Headers.IfMatch.ToString();
-        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return true;
-        var value = header.Trim();
-        if (value.StartsWith("W/", StringComparison.Ordinal)) value = value[2..];
-        value = value.Trim('"');
-        if (!long.TryParse(value, out var parsed)) return false;
-        version = parsed;
+        var values = request.Headers.IfMatch.Where(v => !string.IsNullOrWhiteSpace(v)).Cast<string>().ToList();
+        if (values.Count == 0) return true;
+        if (!EntityTagHeaderValue.TryParseStrictList(values, out var tags) || tags is null || tags.Count == 0) return false;
+        if (tags.Any(t => t.Equals(EntityTagHeaderValue.Any))) return true;
+        version = tags.Where(t => !t.IsWeak).Select(t => long.TryParse(t.Tag.AsSpan().Trim('"'), out var v) && v > 0 ? v : NoVersion)
+            .FirstOrDefault(v => v != NoVersion, NoVersion);
         return true;
     }
 

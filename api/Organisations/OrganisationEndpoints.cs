@@ -77,7 +77,7 @@ public static class OrganisationEndpoints
             return Problems.Forbidden("Changing plan, status or billingAnchor needs a platform key; an organisation's key may change its name.");
         if (patch.Plan is not null && !catalog.Current.Plans.ContainsKey(patch.Plan)) return UnknownPlan(patch.Plan, catalog);
         if (!ETags.TryReadIfMatch(http.Request, out var expectedVersion))
-            return Problems.Validation("If-Match", "If-Match must be an ETag from an earlier response, like \"3\".");
+            return Problems.Validation("If-Match", "If-Match must be a quoted entity tag from an earlier response, like \"3\" (with the quotes).");
 
         return await UpdateAsync(orgId, expectedVersion, o => OrganisationChanges.Patch(o, patch), grains, http, ct);
     }

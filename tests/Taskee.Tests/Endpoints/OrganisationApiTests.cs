@@ -167,6 +167,26 @@ public sealed class OrganisationApiTests(NodeFixture fixture) : IClassFixture<No
         Assert.Equal(2, (await _admin.AuditEventsAsync(id)).Count);
     }
 
+    [Theory]
+    [InlineData("\"999\"", HttpStatusCode.PreconditionFailed)]      // well formed, not the current version
+    [InlineData("W/\"1\"", HttpStatusCode.PreconditionFailed)]      // weak: If-Match compares strongly
+    [InlineData("\"abc\"", HttpStatusCode.PreconditionFailed)]      // well formed, not one of our versions
+    [InlineData("\"7\", \"8\"", HttpStatusCode.PreconditionFailed)] // a list, none current
+    [InlineData("1", HttpStatusCode.BadRequest)]                     // not an entity tag: the quotes are missing
+    [InlineData("\"1", HttpStatusCode.BadRequest)]
+    public async Task An_if_match_that_is_not_current_is_a_412_and_one_that_is_malformed_a_400(string ifMatch, HttpStatusCode expected)
+    {
+        var id = TestApi.NewOrgId();
+        await _admin.CreateOrganisationAsync(id);
+
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/v1/organisations/{id}") { Content = TestApi.Json(new { name = "Renamed" }) };
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        var response = await _admin.SendAsync(request);
+
+        await response.AssertProblemAsync(expected);
+        Assert.Equal($"Org {id}", (await _admin.GetJsonAsync($"/v1/organisations/{id}"))["name"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Patch_with_the_current_if_match_succeeds()
     {
