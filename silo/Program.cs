@@ -11,7 +11,8 @@ if (args.Length > 0 && SiloCommands.Find(args[0]) is { } command)
 
 try
 {
-    var builder = WebApplication.CreateBuilder(args);
+    // appsettings.json beside the executable, wherever the process is started from.
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.AddTaskeeSilo();
     builder.AddTaskeeTelemetry();
 

@@ -84,6 +84,55 @@ public sealed class ConfigurationTests
         }
     }
 
+    [Fact]
+    public async Task The_node_started_from_another_directory_reads_its_settings_and_logs_no_line_per_request()
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
+        var directory = Directory.CreateTempSubdirectory("taskee-elsewhere-").FullName;
+        var port = FreePort();
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
+        [
+            silo, $"--Urls=http://127.0.0.1:{port}", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
+            "--Orleans:SiloPort=" + FreePort(), "--Orleans:GatewayPort=" + FreePort(),
+        ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"the node did not become ready: {output}");
+                await Task.Delay(200);
+            }
+            for (var i = 0; i < 20; i++) await client.GetAsync("/health/live");
+            await Task.Delay(500);
+
+            string log;
+            lock (output) log = output.ToString();
+            Assert.Contains("Silo ready", log); // Information of our own categories (appsettings.json) is there
+            Assert.DoesNotContain("Request starting", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("Request finished", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
