@@ -21,7 +21,10 @@ public sealed record FlagResponse(string Key, bool Enabled, decimal RolloutPerce
 public sealed record FlagList(IReadOnlyList<FlagResponse> Items);
 
 /// <summary>A global flag. <c>enabled:false</c> is the kill switch; lists default to empty.</summary>
-public sealed record PutFlagRequest(bool? Enabled, decimal? RolloutPercent, List<string>? Plans, List<string>? Allow, List<string>? Deny) : IValidatable
+/// <param name="Key">Read-only, accepted so a flag read with GET can be sent back: must be the key in the path.</param>
+/// <param name="Version">Read-only: ignored.</param>
+public sealed record PutFlagRequest(bool? Enabled, decimal? RolloutPercent, List<string>? Plans, List<string>? Allow, List<string>? Deny,
+    string? Key = null, long? Version = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -60,6 +63,8 @@ public static class FlagEndpoints
     {
         if (!Features.IsValidKey(flagKey))
             return Problems.Validation("flagKey", "flagKey must be 2 to 64 characters of a-z, 0-9, '_', '-', '.', starting with a letter.");
+        if (request.Key is not null && request.Key != flagKey)
+            return Problems.Validation("key", $"key '{request.Key}' is not the flag in the path ('{flagKey}'); leave it out or send the same.");
         var unknownPlans = (request.Plans ?? []).Where(p => !catalog.Current.Plans.ContainsKey(p)).ToList();
         if (unknownPlans.Count > 0)
             return Problems.Validation("plans", $"Unknown plans: {string.Join(", ", unknownPlans)}; GET /v1/plans lists them.");

@@ -26,8 +26,11 @@ public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
 /// <c>policies</c> is optional: <c>hard</c> (the default) or <c>soft</c> per metric. <c>stripePriceIds</c> is optional:
 /// the Stripe prices that put a subscriber on this plan; absent keeps the plan's current ones, <c>[]</c> clears them.
 /// </summary>
+/// <param name="Id">Read-only, accepted so a plan read with GET can be sent back: must be the id in the path.</param>
+/// <param name="Custom">Read-only (it follows from the id): must agree with it when sent.</param>
+/// <param name="Version">Read-only: ignored.</param>
 public sealed partial record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features, Dictionary<string, string>? Policies = null,
-    List<string>? StripePriceIds = null) : IValidatable
+    List<string>? StripePriceIds = null, string? Id = null, bool? Custom = null, long? Version = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -86,6 +89,11 @@ public static class PlanEndpoints
     {
         if (!OrganisationId.IsValid(planId))
             return Problems.Validation("planId", "planId must be a slug: 3 to 63 characters of a-z, 0-9 and '-'.");
+
+        if (request.Id is not null && request.Id != planId)
+            return Problems.Validation("id", $"id '{request.Id}' is not the plan in the path ('{planId}'); leave it out or send the same.");
+        if (request.Custom is { } custom && custom != !PublicPlans.Contains(planId))
+            return Problems.Validation("custom", $"custom is read-only: '{planId}' is {(custom ? "a public plan" : "a custom plan")}, so send {(!custom).ToString().ToLowerInvariant()} or leave it out.");
 
         // Absent keeps what the plan has, so callers that predate billing do not unmap prices by replacing a plan.
         var priceIds = request.StripePriceIds?.ToImmutableSortedSet(StringComparer.Ordinal)

@@ -7,6 +7,44 @@ public sealed class PlanAndFlagTests(NodeFixture fixture) : IClassFixture<NodeFi
 {
     private readonly HttpClient _admin = fixture.Node.Admin();
 
+    [Theory]
+    [InlineData("pro")]
+    [InlineData("zorg-deal-roundtrip")]
+    public async Task A_plan_read_with_get_can_be_put_back_unchanged(string planId)
+    {
+        if (planId != "pro")
+            (await _admin.PutAsync($"/v1/plans/{planId}", TestApi.Json("""{"name":"Deal","limits":{"ai_calls":5,"storage_bytes":5,"seats":5},"features":["sso"]}"""))).EnsureSuccessStatusCode();
+        var plan = (await _admin.GetJsonAsync("/v1/plans"))["items"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == planId)!;
+
+        var response = await _admin.PutAsync($"/v1/plans/{planId}", TestApi.Json(plan.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = (await _admin.GetJsonAsync("/v1/plans"))["items"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == planId)!;
+        Assert.Equal(plan["version"]!.GetValue<long>(), after["version"]!.GetValue<long>()); // nothing changed, no new version
+    }
+
+    [Fact]
+    public async Task A_flag_read_with_get_can_be_put_back_unchanged()
+    {
+        var key = "roundtrip-" + Guid.NewGuid().ToString("N")[..6];
+        (await _admin.PutAsync($"/v1/flags/{key}", TestApi.Json(new { enabled = true, rolloutPercent = 25, plans = new[] { "pro" }, allow = Array.Empty<string>(), deny = Array.Empty<string>() }))).EnsureSuccessStatusCode();
+        var flag = (await _admin.GetJsonAsync("/v1/flags"))["items"]!.AsArray().Single(f => f!["key"]!.GetValue<string>() == key)!;
+
+        var response = await _admin.PutAsync($"/v1/flags/{key}", TestApi.Json(flag.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/v1/plans/pro", """{"id":"starter","name":"Pro","limits":{"ai_calls":1,"storage_bytes":1,"seats":1},"features":[]}""", "id")]
+    [InlineData("/v1/plans/pro", """{"custom":true,"name":"Pro","limits":{"ai_calls":1,"storage_bytes":1,"seats":1},"features":[]}""", "custom")]
+    [InlineData("/v1/flags/some-flag", """{"key":"other-flag","enabled":true,"rolloutPercent":0}""", "key")]
+    public async Task A_read_only_field_that_contradicts_the_path_is_a_400_naming_it(string path, string body, string field)
+    {
+        var problem = await (await _admin.PutAsync(path, TestApi.Json(body))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
     [Fact]
     public async Task The_catalog_has_the_three_public_plans()
     {
