@@ -69,7 +69,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
 
     private static string Describe(BadHttpRequestException bad) => bad.InnerException switch
     {
-        JsonException json => $"The request body is not valid for this endpoint: {json.Message}",
+        JsonException json => JsonProblemDetail.Describe(json),
         BadHttpRequestException inner => inner.Message,
         _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) => "A JSON body is required.",
         _ => bad.Message,

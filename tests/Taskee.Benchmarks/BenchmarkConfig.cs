@@ -4,6 +4,7 @@ using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
 
 namespace Taskee.Benchmarks;
 
@@ -14,7 +15,9 @@ namespace Taskee.Benchmarks;
 public static class BenchmarkConfig
 {
     public static IConfig Create() => DefaultConfig.Instance
-        .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1))
+        .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(3).WithIterationCount(10).WithLaunchCount(1)
+            // On a busy 2-core machine the pilot stage settled on 20 ms iterations for grain calls, too short to trust.
+            .WithMinIterationTime(TimeInterval.FromMilliseconds(100)))
         .AddDiagnoser(MemoryDiagnoser.Default)
         .AddColumn(StatisticColumn.OperationsPerSecond)
         .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(RatioStyle.Trend))

@@ -50,6 +50,26 @@ public sealed class LimitsAndFeaturesTests(NodeFixture fixture) : IClassFixture<
         Assert.Single(await _admin.AuditEventsAsync(id));
     }
 
+    [Theory]
+    [InlineData("""{"limit":"10"}""", "'limit' in the request body has the wrong type")]
+    [InlineData("""{"limit":true}""", "'limit' in the request body has the wrong type")]
+    [InlineData("""{"limit":10,"extra":1}""", "'extra' is not a field of this request")]
+    [InlineData("""[1]""", "must be a JSON object")]
+    [InlineData("""{"limit":""", "not valid JSON")]
+    public async Task A_malformed_body_is_described_by_its_field_and_never_by_a_dotnet_type(string body, string expected)
+    {
+        var id = TestApi.NewOrgId();
+        await _admin.CreateOrganisationAsync(id, "starter");
+
+        var problem = await (await _admin.PutAsync($"/v1/organisations/{id}/limits/ai_calls", TestApi.Json(body))).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        var detail = problem["detail"]!.GetValue<string>();
+        Assert.Contains(expected, detail);
+        Assert.DoesNotContain("Taskee.", detail);
+        Assert.DoesNotContain("System.", detail);
+        Assert.DoesNotContain(".NET", detail);
+    }
+
     [Fact]
     public async Task A_feature_override_wins_over_the_plan_until_deleted()
     {
