@@ -39,6 +39,10 @@ public interface IOrganisationGrain : IGrainWithStringKey
     [Alias("ConsumeOnce")]
     ValueTask<UsageResult> ConsumeOnceAsync(string metric, long amount, string idempotencyKey);
 
+    /// <summary>Several decisions for this organisation in one call, in order (a batch): check, consume or release each.</summary>
+    [Alias("DecideMany")]
+    ValueTask<UsageResult[]> DecideManyAsync(UsageRequest[] requests);
+
     /// <summary>Answers whether <paramref name="amount"/> would be allowed now; consumes nothing.</summary>
     [ReadOnly, Alias("Check")]
     ValueTask<UsageResult> CheckAsync(string metric, long amount);
@@ -68,3 +72,7 @@ public interface IOrganisationGrain : IGrainWithStringKey
     Task FlushAsync();
 }
 
+/// <summary>One decision of a batch: <see cref="Op"/> is <c>check</c>, <c>consume</c> or <c>release</c>.</summary>
+[GenerateSerializer, Immutable]
+[Alias("UsageRequest")]
+public readonly record struct UsageRequest(string Op, string Metric, long Amount);

@@ -34,6 +34,7 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
     private long _appliedCatalogVersion;
     private string? _blockedReason;
     private bool _fenced;
+    private IGrainTimer? _flushTimer;
 
     public OrganisationGrain(
         [PersistentState("usage", ProviderNames.UsageStorage)] IPersistentState<UsageState> usage,
@@ -76,8 +77,13 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
             counter.Restore(_usage.State.Counters.GetValueOrDefault(counter.Metric));
         }
         Seats.Used = Seats.Reserved = Seats.PersistedUsed = await _store.CountMembersAsync(OrgId, ct);
+    }
+
+    /// <summary>The flush timer runs only while a reservation is held: an idle organisation costs no ticks.</summary>
+    private void EnsureFlushTimer()
+    {
         var interval = _runtime.Options.FlushInterval;
-        this.RegisterGrainTimer(TimerTickAsync, new GrainTimerCreationOptions(interval, interval));
+        _flushTimer ??= this.RegisterGrainTimer(TimerTickAsync, new GrainTimerCreationOptions(interval, interval));
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -186,6 +192,7 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
             counter.Reserved = reserved;
             return counter.Denied(UsageReason.LedgerUnavailable);
         }
+        EnsureFlushTimer();
         return counter.TryAdmit(amount, now.UtcTicks, out var result) ? result : counter.Denied(UsageReason.LimitReached);
     }
 
@@ -218,6 +225,22 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
     {
         if (earlier.Metric != metric || earlier.Amount != amount) return counter.Denied(UsageReason.IdempotencyKeyConflict);
         return earlier.Allowed ? counter.Allowed() : counter.Denied(UsageReason.LimitReached);
+    }
+
+    public async ValueTask<UsageResult[]> DecideManyAsync(UsageRequest[] requests)
+    {
+        var results = new UsageResult[requests.Length];
+        for (var i = 0; i < requests.Length; i++)
+        {
+            var (op, metric, amount) = requests[i];
+            results[i] = op switch
+            {
+                "check" => await CheckAsync(metric, amount),
+                "release" => await ReleaseAsync(metric, amount),
+                _ => await ConsumeAsync(metric, amount),
+            };
+        }
+        return results;
     }
 
     public ValueTask<UsageResult> CheckAsync(string metric, long amount)
@@ -296,7 +319,15 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
 
     public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(WriteReason.Asked);
 
-    private Task TimerTickAsync() => WriteUsageAsync(WriteReason.Timer);
+    private async Task TimerTickAsync()
+    {
+        await WriteUsageAsync(WriteReason.Timer);
+        if (_counters.All(c => c.Metric == Metrics.Seats || (c.Reserved == c.Used && c.SpentSinceFlush == 0)))
+        {
+            _flushTimer?.Dispose(); // nothing held: the next reservation starts it again
+            _flushTimer = null;
+        }
+    }
 
     private enum WriteReason { Timer, Asked, Deactivating }
 
@@ -316,7 +347,8 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
             var idle = counter.SpentSinceFlush == 0;
             if (reason == WriteReason.Timer)
             {
-                counter.Rate = counter.Rate * 0.5 + counter.SpentSinceFlush / elapsed * 0.5;
+                // Idle ticks keep the last busy rate: a burst after a pause reserves a second of it, not one unit at a time.
+                if (!idle) counter.Rate = counter.Rate * 0.5 + counter.SpentSinceFlush / elapsed * 0.5;
                 counter.SpentSinceFlush = 0;
             }
             var reserved = reason == WriteReason.Deactivating || (reason == WriteReason.Timer && idle) ? counter.Used : counter.Reserved;

@@ -84,28 +84,45 @@ public static class UsageEndpoints
 
         var caller = http.Caller();
         var results = new BatchResult[body.Items.Count];
+        // One grain call per organisation, in item order within it; organisations are decided side by side.
+        var valid = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var i = 0; i < results.Length; i++)
         {
-            results[i] = await DecideItemAsync(body.Items[i], caller, grains, traffic, ct);
+            if (Refusal(body.Items[i], caller) is { } refusal) results[i] = refusal;
+            else (valid.TryGetValue(body.Items[i]!.OrgId!, out var list) ? list : valid[body.Items[i]!.OrgId!] = []).Add(i);
         }
+        await Task.WhenAll(valid.Select(async group =>
+        {
+            var requests = group.Value.Select(i => new UsageRequest(body.Items[i]!.Op!, body.Items[i]!.Metric!, body.Items[i]!.Amount!.Value)).ToArray();
+            var started = Stopwatch.GetTimestamp();
+            var decided = await grains.Get(group.Key).DecideManyAsync(requests);
+            var elapsed = Stopwatch.GetElapsedTime(started) / Math.Max(1, requests.Length);
+            for (var j = 0; j < decided.Length; j++)
+            {
+                var index = group.Value[j];
+                if (decided[j].Reason == UsageReason.OrganisationNotFound)
+                {
+                    results[index] = NotFound(group.Key);
+                    continue;
+                }
+                traffic.Record(group.Key, requests[j].Op, decided[j], elapsed);
+                results[index] = BatchResult.From(decided[j]);
+            }
+        }));
         return TypedResults.Ok(new BatchResponse(results));
     }
 
-    private static async ValueTask<BatchResult> DecideItemAsync(BatchItem? item, Caller caller, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct)
+    /// <summary>Why an item cannot be decided (malformed, another tenant's, not permitted), or null when it can.</summary>
+    private static BatchResult? Refusal(BatchItem? item, Caller caller)
     {
         if (item?.OrgId is not { } orgId) return BatchResult.Failed(StatusCodes.Status400BadRequest, "orgId is required.");
         var op = item.Op ?? "";
         if (op is not (UsageOps.Check or UsageOps.Consume or UsageOps.Release))
             return BatchResult.Failed(StatusCodes.Status400BadRequest, "op must be 'check', 'consume' or 'release'.");
         if (!caller.MayReach(orgId)) return NotFound(orgId);
-        if (!caller.Has(op == UsageOps.Check ? Permissions.UsageRead : Permissions.UsageWrite))
-            return BatchResult.Failed(StatusCodes.Status403Forbidden, $"This caller lacks the permission '{Permissions.UsageWrite}'.");
-        if (UsageOps.Problem(op, item.Metric, item.Amount) is { } problem) return BatchResult.Failed(StatusCodes.Status400BadRequest, problem);
-        var started = Stopwatch.GetTimestamp();
-        var result = await Apply(grains.Get(orgId), op, item.Metric!, item.Amount!.Value, idempotencyKey: null);
-        if (result.Reason == UsageReason.OrganisationNotFound) return NotFound(orgId);
-        traffic.Record(orgId, op, result, Stopwatch.GetElapsedTime(started));
-        return BatchResult.From(result);
+        var permission = op == UsageOps.Check ? Permissions.UsageRead : Permissions.UsageWrite;
+        if (!caller.Has(permission)) return BatchResult.Failed(StatusCodes.Status403Forbidden, $"This caller lacks the permission '{permission}'.");
+        return UsageOps.Problem(op, item.Metric, item.Amount) is { } problem ? BatchResult.Failed(StatusCodes.Status400BadRequest, problem) : null;
     }
 
     /// <summary>The same answer as a missing organisation's, for another tenant's too.</summary>

@@ -78,9 +78,12 @@ public sealed class DashboardBrowserTests
 
         // The Orleans dashboard, reached from /ops with the session its sign-in opened.
         await page.ClickAsync("#orleans-dashboard");
-        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("OrganisationGrain", new() { Timeout = 20_000 });
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Active", new() { Timeout = 20_000 });
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "orleans-dashboard.png"), FullPage = true });
+        // Its grain list: the organisation grains with their activations on the one silo.
+        await page.GotoAsync($"{baseAddress}/dashboard/#/grains");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("OrganisationGrain", new() { Timeout = 20_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "orleans-dashboard-grains.png"), FullPage = true });
 
         // Without a session: refused, never the page.
         await using var stranger = await browser.NewContextAsync();
