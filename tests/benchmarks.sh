@@ -5,7 +5,7 @@
 #   5.   memory per active organisation grain against an empty grain;
 #   3-4. HTTP with wrk against a silo process on loopback: consume, feature check and batch against /health/live of
 #        the same node, alternating rounds, and database writes per 1,000 consumes.
-# The cluster figures (3 silos against 1, propagation) come from tests/Taskee.Chaos, not from here.
+# Its last phase runs the cluster figures of tests/Taskee.Chaos (1 silo and 3 silos, change propagation).
 # Takes about 3 minutes on 2 cores (a minute more when it has to build).
 # Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000]
 set -uo pipefail
@@ -42,6 +42,7 @@ fi
 
 progress "Building (Release): the benchmarks and the silo; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 dotnet build tests/Taskee.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+dotnet build tests/Taskee.Chaos -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
 # ---- 1-2. BenchmarkDotNet ---------------------------------------------------------------------------
 pg_start || exit 1
@@ -164,4 +165,6 @@ per_thousand='{ trips += $1; acked += $2 } END { printf "%.3f (%d writes for %d 
 echo "Database writes (ledgerRoundTrips) per 1,000 consumes, one hot organisation:"
 echo "  steady state:                                  $(awk "$per_thousand" "$WORK/writes-steady")"
 echo "  consume runs of the rounds, each after others: $(awk "$per_thousand" "$WORK/writes-from-idle")"
+progress "Cluster: silo processes on PostgreSQL, 1 against 3, change propagation (about 2 minutes)"
+TASKEE_CHAOS_PG="$PG_CONNECTION" dotnet run -c Release --no-build --project tests/Taskee.Chaos -- --measure "$SECONDS_PER_RUN" || exit 1
 progress "Done"
