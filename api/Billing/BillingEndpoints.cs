@@ -32,8 +32,7 @@ public static class BillingEndpoints
     public static async Task<Results<Ok<BillingResponse>, ProblemHttpResult>> GetAsync(
         string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = (await grain.GetOrganisationAsync())!;
+        if (await grains.FindAsync(orgId, ct) is not { } organisation) return Problems.OrganisationNotFound(orgId);
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(BillingResponse.From(organisation));
     }

@@ -105,8 +105,9 @@ public static class OpsEndpoints
     public static async Task<Results<Ok<OpsOrganisationDetail>, ProblemHttpResult>> GetOrganisationAsync(
         string orgId, OrganisationGrains grains, TrafficMeter traffic, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = Organisations.OrganisationResponse.From((await grain.GetOrganisationAsync())!);
+        var grain = grains.Get(orgId);
+        if (await grain.GetOrganisationAsync() is not { } found) return Problems.OrganisationNotFound(orgId);
+        var organisation = Organisations.OrganisationResponse.From(found);
         var entitlements = (await grain.GetEntitlementsAsync())!;
         var usage = (await grain.GetUsageAsync())!.ToDictionary(u => u.Key, u => UsageResponse.From(u.Value));
         var counters = traffic.Organisations.GetValueOrDefault(orgId);

@@ -63,8 +63,7 @@ public static class OrganisationEndpoints
     public static async Task<Results<Ok<OrganisationResponse>, ProblemHttpResult>> GetAsync(
         string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var organisation = (await grain.GetOrganisationAsync())!;
+        if (await grains.FindAsync(orgId, ct) is not { } organisation) return Problems.OrganisationNotFound(orgId);
         ETags.Set(http, ETags.Format(organisation.Version));
         return TypedResults.Ok(OrganisationResponse.From(organisation));
     }
@@ -113,8 +112,8 @@ public static class OrganisationEndpoints
     public static async Task<Results<Ok<EntitlementsResponse>, StatusCodeHttpResult, ProblemHttpResult>> GetEntitlementsAsync(
         string orgId, OrganisationGrains grains, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
-        var entitlements = (await grain.GetEntitlementsAsync())!;
+        var grain = grains.Get(orgId);
+        if (await grain.GetEntitlementsAsync() is not { } entitlements) return Problems.OrganisationNotFound(orgId);
         var usage = (await grain.GetUsageAsync())!.ToDictionary(u => u.Key, u => new MetricUsage(u.Value.Used, u.Value.Remaining, u.Value.Limit, u.Value.ResetsAt));
 
         // Settings version, catalog version and usage: any change to what the body shows changes the tag.

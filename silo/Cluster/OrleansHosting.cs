@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -57,8 +58,9 @@ public static class OrleansHosting
         builder.Services.AddOptions<OrleansOptions>().BindConfiguration(OrleansOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<OrleansOptions>, OrleansOptionsValidator>();
 
+        // This silo's identity is its Orleans silo name too, so the one instance is needed here, before the container.
         var node = new NodeIdentity();
-        builder.Services.AddSingleton(node);
+        builder.Services.Replace(ServiceDescriptor.Singleton(node));
         builder.UseOrleans(silo =>
         {
             var configuration = builder.Configuration;
