@@ -12,8 +12,9 @@ namespace Taskee.Api.Cluster;
 /// <param name="Status">Orleans membership status: Joining, Active, ShuttingDown, Stopping, Dead.</param>
 /// <param name="Alive">True while membership holds the silo active.</param>
 /// <param name="Self">True for the silo that answered.</param>
+/// <param name="ActiveOrganisationGrains">Null when the silo did not answer in time (paused, partitioned, or just dead).</param>
 public sealed record NodeResponse(string Id, string Address, string Status, string HostName, DateTimeOffset StartedAt, double UptimeSeconds,
-    DateTimeOffset LastHeartbeat, double HeartbeatAgeSeconds, bool Alive, bool Self, int ActiveOrganisationGrains);
+    DateTimeOffset LastHeartbeat, double HeartbeatAgeSeconds, bool Alive, bool Self, int? ActiveOrganisationGrains);
 
 public sealed record NodeList(IReadOnlyList<NodeResponse> Items);
 
@@ -31,11 +32,10 @@ public static class ClusterEndpoints
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
         var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
-        var statistics = active.Length == 0 ? [] : await management.GetSimpleGrainStatistics(active);
-        var organisationGrains = statistics
-            .Where(s => s.GrainType.Contains("OrganisationGrain", StringComparison.Ordinal))
-            .GroupBy(s => s.SiloAddress)
-            .ToDictionary(g => g.Key, g => g.Sum(s => s.ActivationCount));
+        // One call per silo: a silo that is paused but not yet declared dead must not take the whole list down with it,
+        // and this list is what an operator opens exactly then.
+        var counts = await Task.WhenAll(active.Select(silo => OrganisationGrainsOnAsync(management, silo)));
+        var organisationGrains = active.Zip(counts).Where(p => p.Second is not null).ToDictionary(p => p.First, p => p.Second);
 
         var now = clock.GetUtcNow();
         return hosts
@@ -49,5 +49,18 @@ public static class ClusterEndpoints
                     h.Status == SiloStatus.Active, h.SiloName == self.Id, organisationGrains.GetValueOrDefault(h.SiloAddress));
             })
             .ToList();
+    }
+
+    private static async Task<int?> OrganisationGrainsOnAsync(IManagementGrain management, SiloAddress silo)
+    {
+        try
+        {
+            var statistics = await management.GetSimpleGrainStatistics([silo]);
+            return statistics.Where(s => s.GrainType.Contains("OrganisationGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount);
+        }
+        catch (Exception e) when (e is TimeoutException or SiloUnavailableException or OrleansException)
+        {
+            return null;
+        }
     }
 }
