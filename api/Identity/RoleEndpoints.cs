@@ -15,10 +15,13 @@ public sealed record RoleResponse(string Role, bool BuiltIn, IReadOnlyList<strin
 
 public sealed record RoleList(IReadOnlyList<RoleResponse> Items);
 
-public sealed record PutRoleRequest(List<string>? Permissions) : IValidatable
+/// <param name="Role">Read-only, accepted so a role read with GET can be sent back: must be the role in the path.</param>
+/// <param name="BuiltIn">Read-only: built-in roles cannot be written, so it must be false when sent.</param>
+public sealed record PutRoleRequest(List<string>? Permissions, string? Role = null, bool? BuiltIn = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
+        if (BuiltIn is true) errors.Add("builtIn", "builtIn is read-only: only custom roles (builtIn false) can be written.");
         if (Permissions is null || Permissions.Count == 0) errors.Add("permissions", "permissions is required: one or more organisation permissions.");
         foreach (var p in Permissions ?? [])
             if (!Auth.Permissions.Assignable.Contains(p))
@@ -61,11 +64,14 @@ public static partial class RoleEndpoints
     {
         if (!RoleName().IsMatch(role) || Roles.BuiltIn.Contains(role) || Roles.IsPlatformRole(role) || role == Roles.Usage)
             return Problems.Validation("role", "role must be 2 to 64 characters of a-z, 0-9, '-', '_' and not a built-in role name.");
+        if (request.Role is not null && request.Role != role)
+            return Problems.Validation("role", $"role is read-only and names the role in the path: send '{role}' or leave it out.");
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
         if (await grain.RequireFeatureAsync(Features.CustomRoles, "Custom roles") is { } missing) return missing;
 
         var permissions = request.Permissions!.Distinct().Order().ToList();
         var existing = (await store.ListRolesAsync(orgId, ct)).FirstOrDefault(r => r.Role == role);
+        if (existing is not null && existing.Permissions.SequenceEqual(permissions)) return TypedResults.Ok(new RoleResponse(role, false, permissions));
         var audit = new AuditRecord(existing is null ? "role.created" : "role.updated", $"organisations/{orgId}/roles/{role}",
             existing is null ? null : JsonSerializer.Serialize(new { role, permissions = existing.Permissions }),
             JsonSerializer.Serialize(new { role, permissions }));
