@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authentication;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Auth;
@@ -28,6 +29,37 @@ public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
 
     public void Invalidate(string keyId) => _entries.TryRemove(keyId, out _);
 
+    /// <summary>
+    /// A presented <c>Authorization</c> header that was checked against <paramref name="Record"/>, and the answer,
+    /// ready to hand out again: one principal per verified key, shared by its requests (nothing in the pipeline changes
+    /// a principal).
+    /// </summary>
+    public sealed record Verified(ApiKeyRecord Record, bool WithPreviousSecret, Task<AuthenticateResult> Answer);
+
+    private readonly ConcurrentDictionary<string, Verified> _verified = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The earlier verification of this exact header, while it still holds: the key record it was checked against is
+    /// still the cached one (not re-read, invalidated or expired), the key is not revoked or expired, and a previous
+    /// secret is still in its grace period. Saves parsing, hashing and building claims on every request.
+    /// </summary>
+    public Verified? FindVerified(string header, DateTimeOffset now)
+    {
+        if (!_verified.TryGetValue(header, out var verified)) return null;
+        var record = verified.Record;
+        if (_entries.TryGetValue(record.Id, out var entry) && entry.Until > now && ReferenceEquals(entry.Record, record)
+            && record.RevokedAt is null && !(record.ExpiresAt <= now) && !(verified.WithPreviousSecret && !(record.PreviousValidUntil > now)))
+            return verified;
+        _verified.TryRemove(header, out _);
+        return null;
+    }
+
+    public void RememberVerified(string header, Verified verified)
+    {
+        if (_verified.Count > 100_000) _verified.Clear();
+        _verified[header] = verified;
+    }
+
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastTouched = new(StringComparer.Ordinal);
 
     /// <summary>Records the key's last use, at most once a minute per key and node: good enough to spot dead keys.</summary>
@@ -38,5 +70,9 @@ public sealed class ApiKeyCache(IApiKeyStore store, TimeProvider clock)
         await store.TouchAsync(keyId, now, ct);
     }
 
-    public void Clear() => _entries.Clear();
+    public void Clear()
+    {
+        _entries.Clear();
+        _verified.Clear();
+    }
 }

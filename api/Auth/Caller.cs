@@ -29,6 +29,9 @@ public sealed record Caller(string Kind, string Id, string? OrgId, IReadOnlySet<
 
     public static Caller? From(ClaimsPrincipal principal)
     {
+        // Authorization, rate limits, idempotency and the endpoint each ask; parse the claims only when the identity
+        // did not come from us in this request (an ops session cookie read back).
+        if (principal.Identity is CallerIdentity identity) return identity.Caller;
         var id = principal.FindFirstValue(IdClaim);
         if (id is null) return null;
         return new Caller(principal.FindFirstValue(KindClaim) ?? ApiKeyKind, id, principal.FindFirstValue(OrgIdClaim),
@@ -40,6 +43,12 @@ public sealed record Caller(string Kind, string Id, string? OrgId, IReadOnlySet<
         var claims = new List<Claim> { new(KindClaim, Kind), new(IdClaim, Id) };
         if (OrgId is not null) claims.Add(new Claim(OrgIdClaim, OrgId));
         claims.AddRange(Permissions.Select(p => new Claim(PermissionClaim, p)));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
+        return new ClaimsPrincipal(new CallerIdentity(this, claims, scheme));
     }
+}
+
+/// <summary>The claims of an authenticated caller, with the <see cref="Caller"/> they were made from.</summary>
+public sealed class CallerIdentity(Caller caller, IEnumerable<Claim> claims, string scheme) : ClaimsIdentity(claims, scheme)
+{
+    public Caller Caller { get; } = caller;
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -43,7 +44,13 @@ public sealed class PermissionAuthorizationHandler : AuthorizationHandler<Permis
 /// <summary>Builds a policy for any permission name, so endpoints say <c>RequireAuthorization(Permissions.X)</c>.</summary>
 public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
+    private readonly ConcurrentDictionary<string, AuthorizationPolicy> _permissionPolicies = new(StringComparer.Ordinal);
+
+    /// <summary>A policy depends on its name only, so the middleware may keep each endpoint's combined policy.</summary>
+    public override bool AllowsCachingPolicies => true;
+
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName) =>
         await base.GetPolicyAsync(policyName)
-        ?? new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(policyName)).Build();
+        ?? _permissionPolicies.GetOrAdd(policyName, name =>
+            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(name)).Build());
 }

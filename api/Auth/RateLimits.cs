@@ -50,11 +50,12 @@ public static class RateLimits
                 "RateLimits: every plan's AdminPerSecond and UsagePerSecond must be positive, and OrganisationMultiplier at least 1.")
             .ValidateOnStart();
 
-        services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, OrganisationPlans>((limiter, rates, plans) =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perOrganisation: false)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, perOrganisation: true)));
+                PartitionedRateLimiter.Create<HttpContext, PartitionKey>(context => Partition(context, rates.Value, plans, perOrganisation: false)),
+                PartitionedRateLimiter.Create<HttpContext, PartitionKey>(context => Partition(context, rates.Value, plans, perOrganisation: true)));
             limiter.OnRejected = async (rejected, ct) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
@@ -66,20 +67,24 @@ public static class RateLimits
         return services;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, bool perOrganisation)
+    /// <summary>
+    /// One token bucket per API, rate, and key or organisation. A struct key, so picking the partition of a request
+    /// allocates nothing; the rate is part of it, so a plan change moves the caller to a bucket of the new rate.
+    /// </summary>
+    private readonly record struct PartitionKey(bool Usage, int PerSecond, string Kind, string Id);
+
+    private static RateLimitPartition<PartitionKey> Partition(HttpContext context, RateLimitOptions options, OrganisationPlans plans, bool perOrganisation)
     {
-        var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-        if (!options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return RateLimitPartition.GetNoLimiter("none");
+        if (!options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return RateLimitPartition.GetNoLimiter(default(PartitionKey));
 
         var usage = IsProductApi(context.Request.Path);
-        var plan = context.RequestServices.GetRequiredService<OrganisationPlans>().PlanOf(caller.OrgId!);
-        var limit = options.For(plan);
+        var limit = options.For(plans.PlanOf(caller.OrgId!));
         var perSecond = (usage ? limit.UsagePerSecond : limit.AdminPerSecond) * (perOrganisation ? options.OrganisationMultiplier : 1);
-        var key = $"{(usage ? "usage" : "admin")}|{plan}|{(perOrganisation ? "org:" + caller.OrgId : caller.Subject)}";
-        return RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        var key = perOrganisation ? new PartitionKey(usage, perSecond, "org", caller.OrgId!) : new PartitionKey(usage, perSecond, caller.Kind, caller.Id);
+        return RateLimitPartition.GetTokenBucketLimiter(key, static k => new TokenBucketRateLimiterOptions
         {
-            TokenLimit = perSecond * 2,
-            TokensPerPeriod = perSecond,
+            TokenLimit = k.PerSecond * 2,
+            TokensPerPeriod = k.PerSecond,
             ReplenishmentPeriod = TimeSpan.FromSeconds(1),
             QueueLimit = 0,
             AutoReplenishment = true,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
@@ -13,7 +14,18 @@ public sealed class OrganisationGrains(IGrainFactory factory, TimeProvider clock
     // A change races another only when both read the same version; a few tries settle any realistic contention.
     private const int MaxAttempts = 8;
 
-    public IOrganisationGrain Get(string orgId) => factory.GetGrain<IOrganisationGrain>(orgId);
+    // GetGrain resolves the interface's grain type by reflection and builds a proxy through DI on every call, which
+    // cost the product API more than the grain call itself. References are immutable and cheap to keep; the bound
+    // only stops guessed organisation ids from growing the map without end.
+    private const int MaxCachedReferences = 100_000;
+    private readonly ConcurrentDictionary<string, IOrganisationGrain> _references = new(StringComparer.Ordinal);
+
+    public IOrganisationGrain Get(string orgId)
+    {
+        if (_references.TryGetValue(orgId, out var grain)) return grain;
+        if (_references.Count >= MaxCachedReferences) _references.Clear();
+        return _references.GetOrAdd(orgId, id => factory.GetGrain<IOrganisationGrain>(id));
+    }
 
     /// <summary>The organisation's grain, or null when there is no such organisation.</summary>
     public async ValueTask<IOrganisationGrain?> GetAsync(string orgId, CancellationToken ct = default)

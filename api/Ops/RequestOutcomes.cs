@@ -28,7 +28,7 @@ public sealed class RequestOutcomeMiddleware(RequestDelegate next, RequestOutcom
     public async Task InvokeAsync(HttpContext context)
     {
         var orgId = context.GetRouteValue("orgId") as string;
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["RequestId"] = context.TraceIdentifier, ["OrgId"] = orgId });
+        using var scope = logger.BeginScope(new RequestLogScope(context.TraceIdentifier, orgId));
         try
         {
             await next(context);
@@ -40,4 +40,27 @@ public sealed class RequestOutcomeMiddleware(RequestDelegate next, RequestOutcom
             if (error && orgId is not null) traffic.RecordError(orgId);
         }
     }
+}
+
+/// <summary>The request's logging scope: two named values, without a dictionary per request.</summary>
+internal sealed class RequestLogScope(string requestId, string? orgId) : IReadOnlyList<KeyValuePair<string, object?>>
+{
+    public int Count => 2;
+
+    public KeyValuePair<string, object?> this[int index] => index switch
+    {
+        0 => new("RequestId", requestId),
+        1 => new("OrgId", orgId),
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
+
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
+    {
+        yield return this[0];
+        yield return this[1];
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public override string ToString() => orgId is null ? $"RequestId:{requestId}" : $"RequestId:{requestId} OrgId:{orgId}";
 }

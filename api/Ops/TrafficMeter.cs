@@ -48,11 +48,14 @@ public sealed class TrafficMeter : IDisposable
 
     public IReadOnlyDictionary<string, OrganisationTraffic> Organisations => _organisations;
 
+    // Boxed once: a tag of a bool would otherwise allocate on every decision.
+    private static readonly object BoxedTrue = true, BoxedFalse = false;
+
     public void Record(string orgId, string op, UsageResult result, TimeSpan elapsed)
     {
         var micros = Math.Max(0, (long)elapsed.TotalMicroseconds);
         Interlocked.Increment(ref _totalDecisions);
-        _decisions.Add(1, new KeyValuePair<string, object?>("op", op), new KeyValuePair<string, object?>("allowed", result.Allowed));
+        _decisions.Add(1, new KeyValuePair<string, object?>("op", op), new KeyValuePair<string, object?>("allowed", result.Allowed ? BoxedTrue : BoxedFalse));
         _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("op", op));
         if (!result.Allowed)
         {
