@@ -67,24 +67,19 @@ public static class ApiExtensions
         services.AddSingleton<OrganisationPlans>();
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<IdentityCache>();
-        services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<JwtOptions>, JwtOptionsValidator>();
-        services.AddHttpClient(IssuerRegistry.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
-        services.AddSingleton<IssuerRegistry>();
-        services.AddSingleton<JwksMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<JwksMonitor>());
+        services.AddTaskeeJwt();
 
-        // One bearer scheme in front: "tk_..." is an API key, anything else a JWT.
+        // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
         services.AddAuthentication(BearerScheme)
             .AddPolicyScheme(BearerScheme, "API key, JWT or ops session", o => o.ForwardDefaultSelector = context =>
                 OpsSession.UsesCookie(context) ? OpsSession.Scheme
-                : context.Request.Headers.Authorization.ToString() is var header
-                  && header.StartsWith("Bearer " + ApiKeyToken.Prefix, StringComparison.OrdinalIgnoreCase)
-                    ? ApiKeyAuthenticationHandler.SchemeName
-                    : JwtAuthenticationHandler.SchemeName)
+                : context.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                  && header["Bearer ".Length..].Trim() is var token && !token.StartsWith(ApiKeyToken.Prefix, StringComparison.Ordinal)
+                    ? context.RequestServices.GetRequiredService<IssuerRegistry>().SchemeFor(token)
+                    : ApiKeyAuthenticationHandler.SchemeName)
             .AddOpsSession()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddScheme<AuthenticationSchemeOptions, JwtAuthenticationHandler>(JwtAuthenticationHandler.SchemeName, null);
+            .AddJwtBearer(IssuerRegistry.PlatformScheme);
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();

@@ -24,8 +24,8 @@ public static class AuthStatusEndpoints
         await issuers.ReloadAsync(ct);
         var now = clock.GetUtcNow();
         var warning = options.Value.ExpiryWarning;
-        return TypedResults.Ok(new AuthStatus(issuers.All.Select(i => new IssuerStatus(i.Keys.Issuer, i.Sso?.OrgId, i.Keys.DiscoveryAddress,
-            i.Keys.LastSuccess, i.Keys.LastFailure, i.Keys.LastError, i.Keys.IsStale(now), i.Keys.Refreshes,
-            i.Keys.Keys.Select(k => new KeyStatus(k.Kid, k.Alg, k.Kty, k.ExpiresAt, k.ExpiresAt is { } at && at - now <= warning)).ToList())).ToList()));
+        return TypedResults.Ok(new AuthStatus(issuers.All.Select(i => new IssuerStatus(i.Metadata.Issuer, i.Sso?.OrgId, i.Metadata.DiscoveryAddress,
+            i.Metadata.LastSuccess, i.Metadata.LastFailure, i.Metadata.LastError, i.Metadata.IsStale(now), i.Metadata.Refreshes,
+            i.Metadata.Keys.Select(k => new KeyStatus(k.Kid, k.Alg, k.Kty, k.ExpiresAt, k.ExpiresAt is { } at && at - now <= warning)).ToList())).ToList()));
     }
 }

@@ -98,7 +98,7 @@ public static class OpsEndpoints
             lines.OrderByDescending(l => l.Decisions).Take(10).ToList(),
             lines.Where(l => l.Denials > 0).OrderByDescending(l => l.Denials).Take(10).ToList(),
             nearLimit.OrderByDescending(l => l.UsedFraction).Take(10).ToList());
-        var jwks = issuers.All.Select(i => new OpsIssuer(i.Keys.Issuer, i.Sso?.OrgId, i.Keys.IsStale(now), i.Keys.LastSuccess, i.Keys.LastError, i.Keys.Keys.Count)).ToList();
+        var jwks = issuers.All.Select(i => new OpsIssuer(i.Metadata.Issuer, i.Sso?.OrgId, i.Metadata.IsStale(now), i.Metadata.LastSuccess, i.Metadata.LastError, i.Metadata.Keys.Count)).ToList();
         return TypedResults.Ok(new OpsOverview(now, nodes, organisations, webhooks.Status(), jwks, Math.Round(auditLag.Seconds, 2)));
     }
 

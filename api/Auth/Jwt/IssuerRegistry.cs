@@ -1,62 +1,111 @@
-using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Auth.Jwt;
 
-/// <summary>A trusted issuer: the platform's (from configuration) or an organisation's SSO issuer.</summary>
+/// <summary>A trusted issuer: the platform's (from configuration) or an organisation's SSO issuer, and its JwtBearer scheme.</summary>
 /// <param name="Sso">The organisation's SSO settings; null for the platform issuer.</param>
-public sealed record TrustedIssuer(IssuerKeys Keys, string Audience, string? OrgClaim, string RolesClaim, SsoSettings? Sso);
+public sealed record TrustedIssuer(string Scheme, IssuerMetadata Metadata, string? Audience, string? OrgClaim, string RolesClaim, SsoSettings? Sso);
 
-/// <summary>Every issuer this node trusts, by issuer name, with its keys. SSO issuers reload when their settings change.</summary>
-public sealed class IssuerRegistry(IOptions<JwtOptions> options, IIdentityStore identity, IHttpClientFactory http, TimeProvider clock)
+/// <summary>
+/// Every issuer this node trusts. The platform issuer is the static scheme <see cref="PlatformScheme"/>; each SSO issuer
+/// gets a JwtBearer scheme of its own, added, changed and removed at run time as the organisations' settings change
+/// (a changed issuer's options are rebuilt; its metadata and keys are kept when its discovery address is the same).
+/// </summary>
+public sealed class IssuerRegistry
 {
     public const string HttpClientName = "jwks";
+    public const string PlatformScheme = "Jwt";
+    private const string SsoSchemePrefix = "Jwt:";
 
-    private readonly ConcurrentDictionary<string, TrustedIssuer> _issuers = new(StringComparer.Ordinal);
-    private volatile bool _loaded;
+    private static readonly JsonWebTokenHandler Tokens = new();
 
-    public IEnumerable<TrustedIssuer> All => _issuers.Values;
+    private readonly IOptions<JwtOptions> _options;
+    private readonly IIdentityStore _identity;
+    private readonly IHttpClientFactory _http;
+    private readonly TimeProvider _clock;
+    private readonly IAuthenticationSchemeProvider _schemes;
+    private readonly IOptionsMonitorCache<JwtBearerOptions> _schemeOptions;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private volatile IReadOnlyDictionary<string, TrustedIssuer> _sso = new Dictionary<string, TrustedIssuer>();
 
-    public async ValueTask<TrustedIssuer?> FindAsync(string issuer, CancellationToken ct)
+    public IssuerRegistry(IOptions<JwtOptions> options, IIdentityStore identity, IHttpClientFactory http, TimeProvider clock,
+        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions)
     {
-        if (!_loaded) await ReloadAsync(ct);
-        return _issuers.GetValueOrDefault(issuer);
+        (_options, _identity, _http, _clock, _schemes, _schemeOptions) = (options, identity, http, clock, schemes, schemeOptions);
+        var o = options.Value;
+        if (o.PlatformIssuerConfigured)
+            Platform = new TrustedIssuer(PlatformScheme, NewMetadata(o.Authority?.TrimEnd('/'), o.DiscoveryAddress!), o.Audience, o.OrgClaim, o.RolesClaim, null);
     }
 
-    /// <summary>Re-reads SSO settings; keeps the keys of issuers that did not change.</summary>
+    /// <summary>Null when no platform issuer is configured: its scheme then refuses every token.</summary>
+    public TrustedIssuer? Platform { get; }
+
+    public IEnumerable<TrustedIssuer> All => Platform is null ? _sso.Values : _sso.Values.Prepend(Platform);
+
+    public TrustedIssuer? ByScheme(string scheme) =>
+        scheme == PlatformScheme ? Platform : _sso.Values.FirstOrDefault(i => i.Scheme == scheme);
+
+    /// <summary>
+    /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: an SSO issuer's own scheme, else the platform's,
+    /// which refuses issuers it does not know. Only the scheme chosen validates the token.
+    /// </summary>
+    public string SchemeFor(string token)
+    {
+        if (!Tokens.CanReadToken(token)) return PlatformScheme;
+        string issuer;
+        try
+        {
+            issuer = Tokens.ReadJsonWebToken(token).Issuer;
+        }
+        catch (ArgumentException)
+        {
+            return PlatformScheme;
+        }
+        return _sso.TryGetValue(issuer.TrimEnd('/'), out var sso) ? sso.Scheme : PlatformScheme;
+    }
+
+    /// <summary>Re-reads SSO settings and brings the SSO schemes in line with them.</summary>
     public async Task ReloadAsync(CancellationToken ct)
     {
-        var o = options.Value;
-        var wanted = new Dictionary<string, (string Discovery, string Audience, string? OrgClaim, string RolesClaim, SsoSettings? Sso)>(StringComparer.Ordinal);
-        if (o.PlatformIssuerConfigured)
+        await _reload.WaitAsync(ct);
+        try
         {
-            var platformIssuer = o.Authority?.TrimEnd('/') ?? await DiscoverIssuerNameAsync(o.DiscoveryAddress!, ct);
-            wanted[platformIssuer] = (o.DiscoveryAddress!, o.Audience!, o.OrgClaim, o.RolesClaim, null);
-        }
-        foreach (var sso in await identity.ListSsoAsync(ct))
-        {
-            wanted[sso.Issuer] = ($"{sso.Issuer.TrimEnd('/')}/.well-known/openid-configuration", sso.Audience, sso.OrgClaim, sso.RolesClaim, sso);
-        }
-
-        foreach (var stale in _issuers.Keys.Where(k => !wanted.ContainsKey(k)).ToList()) _issuers.TryRemove(stale, out _);
-        foreach (var (issuer, w) in wanted)
-        {
-            if (_issuers.TryGetValue(issuer, out var existing) && existing.Keys.DiscoveryAddress == w.Discovery)
+            var o = _options.Value;
+            var before = _sso;
+            var after = new Dictionary<string, TrustedIssuer>(StringComparer.Ordinal);
+            foreach (var sso in await _identity.ListSsoAsync(ct))
             {
-                _issuers[issuer] = existing with { Audience = w.Audience, OrgClaim = w.OrgClaim, RolesClaim = w.RolesClaim, Sso = w.Sso };
-                continue;
+                var issuer = sso.Issuer.TrimEnd('/');
+                var discovery = $"{issuer}/.well-known/openid-configuration";
+                var metadata = before.TryGetValue(issuer, out var existing) && existing.Metadata.DiscoveryAddress == discovery
+                    ? existing.Metadata
+                    : NewMetadata(issuer, discovery);
+                after[issuer] = new TrustedIssuer(SsoSchemePrefix + issuer, metadata, sso.Audience, sso.OrgClaim, sso.RolesClaim, sso);
             }
-            var keys = new IssuerKeys(issuer, w.Discovery, o.RequireHttpsMetadata, http.CreateClient(HttpClientName), clock, o);
-            _issuers[issuer] = new TrustedIssuer(keys, w.Audience, w.OrgClaim, w.RolesClaim, w.Sso);
+            _sso = after;
+
+            foreach (var (_, gone) in before.Where(b => !after.ContainsKey(b.Key)))
+            {
+                _schemes.RemoveScheme(gone.Scheme);
+                _schemeOptions.TryRemove(gone.Scheme);
+            }
+            foreach (var (issuer, trusted) in after)
+            {
+                if (!before.TryGetValue(issuer, out var old))
+                    _schemes.TryAddScheme(new AuthenticationScheme(trusted.Scheme, null, typeof(JwtBearerHandler)));
+                if (old != trusted) _schemeOptions.TryRemove(trusted.Scheme); // rebuilt from the new settings on next use
+            }
         }
-        _loaded = true;
+        finally
+        {
+            _reload.Release();
+        }
     }
 
-    /// <summary>With only a MetadataAddress configured, the issuer name comes from the document itself.</summary>
-    private async Task<string> DiscoverIssuerNameAsync(string discovery, CancellationToken ct)
-    {
-        using var document = System.Text.Json.JsonDocument.Parse(await http.CreateClient(HttpClientName).GetStringAsync(discovery, ct));
-        return document.RootElement.GetProperty("issuer").GetString()!;
-    }
+    private IssuerMetadata NewMetadata(string? issuer, string discovery) =>
+        new(issuer, discovery, _http.CreateClient(HttpClientName), _options.Value, _clock);
 }

@@ -10,7 +10,8 @@ using Taskee.Grains.Storage;
 namespace Taskee.Api.Auth.Jwt;
 
 /// <summary>
-/// Refreshes every issuer's keys on schedule and raises the alerts: a structured log event, a metric
+/// Asks every issuer's ConfigurationManager for its configuration on a short period, so keys are refreshed on schedule
+/// even without traffic and a failing issuer is retried, and raises the alerts: a structured log event, a metric
 /// (<c>taskee.auth.jwks_alerts</c>) and a platform audit event, once per episode, when an issuer's JWKS has been
 /// unreachable longer than StaleAfter, or a key expires within ExpiryWarning.
 /// </summary>
@@ -30,7 +31,7 @@ public sealed partial class JwksMonitor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!gate.IsOpen) await Task.Delay(200, stoppingToken);
+        while (!gate.IsOpen) await Task.Delay(50, stoppingToken); // SSO issuers are known from the first round on
         var period = TimeSpan.FromTicks(Math.Min(options.Value.RefreshMinInterval.Ticks, TimeSpan.FromMinutes(1).Ticks));
         using var timer = new PeriodicTimer(period, clock);
         do
@@ -46,16 +47,21 @@ public sealed partial class JwksMonitor(
         } while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    /// <summary>One round: refresh what is due, then raise or clear alerts.</summary>
+    /// <summary>One round: let each issuer's manager refresh what is due, then raise or clear alerts.</summary>
     public async Task CheckAsync(CancellationToken ct)
     {
         var o = options.Value;
         await issuers.ReloadAsync(ct);
-        foreach (var issuer in issuers.All.Select(i => i.Keys))
+        foreach (var issuer in issuers.All.Select(i => i.Metadata))
         {
-            var now = clock.GetUtcNow();
-            if (issuer.LastSuccess is null || now - issuer.LastSuccess >= o.RefreshInterval || issuer.LastError is not null)
-                await issuer.RefreshAsync(force: false, ct);
+            try
+            {
+                await issuer.Manager.GetConfigurationAsync(ct);
+            }
+            catch (InvalidOperationException)
+            {
+                // No configuration was ever read: IssuerMetadata recorded why, and the stale alert below reports it.
+            }
 
             await RaiseOnceAsync($"stale:{issuer.Issuer}", issuer.IsStale(clock.GetUtcNow()), "auth.jwks.stale", issuer.Issuer,
                 new { issuer = issuer.Issuer, lastSuccess = issuer.LastSuccess, lastError = issuer.LastError }, ct);

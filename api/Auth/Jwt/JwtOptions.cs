@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace Taskee.Api.Auth.Jwt;
 
@@ -27,10 +29,10 @@ public sealed class JwtOptions
 
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Keys are re-read on this schedule.</summary>
+    /// <summary>Keys are re-read on this schedule (ConfigurationManager's AutomaticRefreshInterval; it adds a little jitter).</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>At most one refresh per issuer in this time, however many unknown key ids arrive.</summary>
+    /// <summary>At most one refresh per issuer in this time, however many unknown key ids arrive (ConfigurationManager's RefreshInterval).</summary>
     public TimeSpan RefreshMinInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Alert when an issuer's keys could not be refreshed for this long (the last good keys keep working).</summary>
@@ -60,8 +62,11 @@ public sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
                 failures.Add($"Auth:Jwt metadata '{uri}' is not HTTPS; use HTTPS, or set Auth:Jwt:RequireHttpsMetadata=false for a loopback IdP in development.");
         }
         if (o.ClockSkew < TimeSpan.Zero || o.ClockSkew > TimeSpan.FromSeconds(60)) failures.Add("Auth:Jwt:ClockSkew must be between 00:00:00 and 00:01:00.");
-        if (o.RefreshMinInterval <= TimeSpan.Zero || o.RefreshMinInterval > o.RefreshInterval)
-            failures.Add("Auth:Jwt:RefreshMinInterval must be positive and at most Auth:Jwt:RefreshInterval.");
+        // The floors are IdentityModel's ConfigurationManager's, which refuses shorter intervals.
+        if (o.RefreshInterval < ConfigurationManager<OpenIdConnectConfiguration>.MinimumAutomaticRefreshInterval)
+            failures.Add("Auth:Jwt:RefreshInterval must be at least 00:05:00.");
+        if (o.RefreshMinInterval < ConfigurationManager<OpenIdConnectConfiguration>.MinimumRefreshInterval || o.RefreshMinInterval > o.RefreshInterval)
+            failures.Add("Auth:Jwt:RefreshMinInterval must be at least 00:00:01 and at most Auth:Jwt:RefreshInterval.");
         if (o.StaleAfter <= TimeSpan.Zero || o.ExpiryWarning < TimeSpan.Zero) failures.Add("Auth:Jwt:StaleAfter must be positive and Auth:Jwt:ExpiryWarning not negative.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -114,6 +114,7 @@ public sealed class JwtTests(JwtFixture fixture) : IClassFixture<JwtFixture>
         Assert.Equal(HttpStatusCode.OK, (await As(token).GetAsync($"/v1/organisations/{id}")).StatusCode);
 
         fixture.Platform.Down = true;
+        using var metrics = new JwksAlertListener();
         try
         {
             await Task.Delay(JwtFixture.RefreshMinInterval + TimeSpan.FromMilliseconds(200));
@@ -130,11 +131,67 @@ public sealed class JwtTests(JwtFixture fixture) : IClassFixture<JwtFixture>
             var alerts = (await _admin.GetJsonAsync("/v1/audit?limit=1000"))["items"]!.AsArray()
                 .Where(e => e!["action"]!.GetValue<string>() == "auth.jwks.stale");
             Assert.NotEmpty(alerts);
+            Assert.Contains("auth.jwks.stale", metrics.Alerts);
         }
         finally
         {
             fixture.Platform.Down = false;
         }
+    }
+
+    [Fact]
+    public async Task A_rotated_key_is_taken_at_first_sight_and_another_new_kid_waits_for_RefreshMinInterval()
+    {
+        var id = await OrganisationAsync();
+        await Task.Delay(JwtFixture.RefreshMinInterval + TimeSpan.FromMilliseconds(200));
+        var first = fixture.Platform.AddKey("rotated-a-" + Guid.NewGuid().ToString("N")[..6]);
+        Assert.Equal(HttpStatusCode.OK, (await As(fixture.Platform.Token(id, ["admin"], kid: first)).GetAsync($"/v1/organisations/{id}")).StatusCode);
+        var afterFirst = fixture.Platform.JwksRequests;
+
+        // Published too, but the keys were read a moment ago: no second refresh within the interval.
+        var second = fixture.Platform.AddKey("rotated-b-" + Guid.NewGuid().ToString("N")[..6]);
+        var secondToken = fixture.Platform.Token(id, ["admin"], kid: second);
+        await (await As(secondToken).GetAsync($"/v1/organisations/{id}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(afterFirst, fixture.Platform.JwksRequests);
+
+        await Task.Delay(JwtFixture.RefreshMinInterval + TimeSpan.FromMilliseconds(200));
+        Assert.Equal(HttpStatusCode.OK, (await As(secondToken).GetAsync($"/v1/organisations/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await As(fixture.Platform.Token(id, ["admin"], kid: first)).GetAsync($"/v1/organisations/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_key_expiring_within_ExpiryWarning_shows_in_status_and_raises_the_expiry_alert()
+    {
+        var id = await OrganisationAsync();
+        using var metrics = new JwksAlertListener();
+        var kid = fixture.Platform.AddKey("expiring-" + Guid.NewGuid().ToString("N")[..6], expires: DateTimeOffset.UtcNow.AddDays(2));
+        await Task.Delay(JwtFixture.RefreshMinInterval + TimeSpan.FromMilliseconds(200));
+        Assert.Equal(HttpStatusCode.OK, (await As(fixture.Platform.Token(id, ["admin"], kid: kid)).GetAsync($"/v1/organisations/{id}")).StatusCode);
+
+        await fixture.Node.Services.GetRequiredService<JwksMonitor>().CheckAsync(CancellationToken.None);
+
+        var status = await _admin.GetJsonAsync("/v1/auth/status");
+        var key = status["issuers"]!.AsArray().Single(i => i!["issuer"]!.GetValue<string>() == fixture.Platform.Issuer)!["keys"]!.AsArray()
+            .Single(k => k!["kid"]!.GetValue<string>() == kid)!;
+        Assert.True(key["expiringSoon"]!.GetValue<bool>());
+        Assert.NotNull(key["expiresAt"]);
+        var alerts = (await _admin.GetJsonAsync("/v1/audit?limit=1000"))["items"]!.AsArray()
+            .Where(e => e!["action"]!.GetValue<string>() == "auth.key.expiring" && e.ToJsonString().Contains(kid));
+        Assert.Single(alerts);
+        Assert.Contains("auth.key.expiring", metrics.Alerts);
+    }
+
+    [Fact]
+    public async Task A_token_of_an_sso_issuer_that_cannot_be_reached_is_a_401_not_an_error()
+    {
+        var id = await OrganisationAsync("enterprise");
+        var unreachable = $"http://127.0.0.1:1/down-{Guid.NewGuid():N}";
+        var put = await _admin.PutAsync($"/v1/organisations/{id}/sso", TestApi.Json(new { issuer = unreachable, audience = TestIdentityProvider.Audience }));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var token = fixture.Sso.Token(orgId: null, ["admin"], issuer: unreachable);
+
+        await (await As(token).GetAsync($"/v1/organisations/{id}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

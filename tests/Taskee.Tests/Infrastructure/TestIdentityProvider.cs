@@ -14,7 +14,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Taskee.Tests.Infrastructure;
 
 /// <summary>
-/// A real OpenID provider on loopback for the tests: discovery document and JWKS over HTTP, keys it can add,
+/// A real OpenID provider on loopback for the tests: the discovery document and the JWKS at its jwks_uri, as
+/// IdentityModel's ConfigurationManager reads them, keys it can add,
 /// drop and rotate, an off switch, and a count of JWKS requests. Issues tokens signed with its keys.
 /// </summary>
 public sealed class TestIdentityProvider : IAsyncDisposable
@@ -24,6 +25,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly List<(string Kid, SecurityKey Key, JsonWebKey Public)> _published = [];
     private readonly Dictionary<string, SecurityKey> _all = [];
+    private readonly Dictionary<string, DateTimeOffset> _expiries = [];
     private int _jwksRequests;
 
     private TestIdentityProvider(WebApplication app) => _app = app;
@@ -54,9 +56,13 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         return idp;
     }
 
-    /// <summary>Creates a key; published unless <paramref name="publish"/> is false (a key the IdP will rotate to).</summary>
-    public string AddKey(string kid, bool publish = true, bool ec = false)
+    /// <summary>
+    /// Creates a key; published unless <paramref name="publish"/> is false (a key the IdP will rotate to), with an
+    /// <c>exp</c> in its JWK when <paramref name="expires"/> is given.
+    /// </summary>
+    public string AddKey(string kid, bool publish = true, bool ec = false, DateTimeOffset? expires = null)
     {
+        if (expires is { } at) _expiries[kid] = at;
         SecurityKey key = ec
             ? new ECDsaSecurityKey(ECDsa.Create(ECCurve.NamedCurves.nistP256)) { KeyId = kid }
             : new RsaSecurityKey(RSA.Create(2048)) { KeyId = kid };
@@ -74,6 +80,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             _ => throw new InvalidOperationException(),
         };
         jwk.Use = "sig";
+        if (_expiries.TryGetValue(kid, out var expires)) jwk.AdditionalData["exp"] = expires.ToUnixTimeSeconds();
         lock (_published) _published.Add((kid, _all[kid], jwk));
     }
 
@@ -155,6 +162,7 @@ public sealed class TestIdentityProvider : IAsyncDisposable
     private static Dictionary<string, object?> JwkJson(JsonWebKey k) => new Dictionary<string, object?>
     {
         ["kty"] = k.Kty, ["kid"] = k.Kid, ["use"] = "sig", ["n"] = k.N, ["e"] = k.E, ["crv"] = k.Crv, ["x"] = k.X, ["y"] = k.Y,
+        ["exp"] = k.AdditionalData.TryGetValue("exp", out var exp) ? exp : null,
     }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value);
 
     private static string Base64Url(string text) => Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(text));
