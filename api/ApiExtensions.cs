@@ -20,6 +20,7 @@ using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
 using Taskee.Api.Members;
+using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
@@ -96,12 +97,7 @@ public static class ApiExtensions
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
 
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Taskee control plane";
-            document.Info.Description = "Organisations, plans, flags, entitlements, billing, audit log and API keys. Authenticate with 'Authorization: Bearer tk_...'; Stripe webhooks with their signature.";
-            return Task.CompletedTask;
-        }));
+        services.AddTaskeeOpenApi();
         return services;
     }
 
@@ -126,8 +122,7 @@ public static class ApiExtensions
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
-        app.MapOpenApi();
-        app.MapOpenApiPage();
+        app.MapTaskeeOpenApi();
         app.MapOpsDashboard();
         app.MapOpsSession();
 

@@ -17,6 +17,7 @@ try
     builder.AddTaskeeTelemetry();
 
     var app = builder.Build();
+    app.UseTaskeeMetrics();
     app.UseTaskeeApi();
     app.MapTaskeeApi();
     app.MapTaskeeDashboard();

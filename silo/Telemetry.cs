@@ -1,5 +1,4 @@
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
+using Npgsql;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -11,53 +10,67 @@ using Taskee.Silo.Storage;
 namespace Taskee.Silo;
 
 /// <summary>
-/// Metrics and traces over OTLP when <c>Otlp:Endpoint</c> is set: our meters (quota, API, auth, audit), the
-/// runtime's and ASP.NET Core's built-in instruments, and traces of requests and storage calls.
+/// OpenTelemetry for the node: metrics to OTLP (<c>Otlp:Endpoint</c>) and/or a Prometheus scrape endpoint
+/// (<c>Metrics:Prometheus</c>), traces to OTLP. With neither, no SDK is registered at all, so the product API pays
+/// nothing for instruments nobody listens to.
 /// </summary>
 public static class Telemetry
 {
-    public const string EndpointSetting = "Otlp:Endpoint";
-    public const string ProtocolSetting = "Otlp:Protocol";
-    public const string MetricsIntervalSetting = "Otlp:MetricsInterval";
+    /// <summary>Our own meters: quota engine, product API, auth alerts, storage, audit lag, Stripe webhooks.</summary>
+    private static readonly string[] TaskeeMeters =
+        [QuotaMetrics.MeterName, TrafficMeter.MeterName, JwksMonitor.MeterName, StorageTelemetry.MeterName, "Taskee.Audit", "Taskee.Billing"];
+
+    /// <summary>Orleans' grain-call activities (with <c>AddActivityPropagation</c>, which carries the trace across silos).</summary>
+    private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
     public static WebApplicationBuilder AddTaskeeTelemetry(this WebApplicationBuilder builder)
     {
-        var endpoint = builder.Configuration[EndpointSetting];
-        if (string.IsNullOrWhiteSpace(endpoint)) return builder;
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri))
-            throw new Microsoft.Extensions.Options.OptionsValidationException(EndpointSetting, typeof(string),
-                [$"{EndpointSetting} '{endpoint}' is not an absolute URL, e.g. http://otel-collector:4317."]);
+        var otlp = OtlpExport.From(builder.Configuration);
+        var prometheus = PrometheusScrape.From(builder.Configuration);
+        if (otlp is null && prometheus is null) return builder;
 
-        var protocol = builder.Configuration[ProtocolSetting] switch
-        {
-            null or "" or "grpc" => OtlpExportProtocol.Grpc,
-            "http/protobuf" => OtlpExportProtocol.HttpProtobuf,
-            var other => throw new Microsoft.Extensions.Options.OptionsValidationException(ProtocolSetting, typeof(string),
-                [$"{ProtocolSetting} '{other}' is not supported; use 'grpc' (port 4317) or 'http/protobuf' (port 4318)."]),
-        };
-        var interval = builder.Configuration.GetValue(MetricsIntervalSetting, TimeSpan.FromSeconds(15));
-
-        var sdk = OpenTelemetrySdk.Create(otel => otel
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("taskee-control-plane"))
-            .WithMetrics(m => m
-                .AddMeter(QuotaMetrics.MeterName, TrafficMeter.MeterName, JwksMonitor.MeterName, StorageTelemetry.MeterName, "Taskee.Audit", "Taskee.Billing", "Microsoft.Orleans")
-                .AddMeter("Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime", "System.Net.Http")
-                .AddOtlpExporter((o, reader) =>
-                {
-                    Configure(o, uri, protocol, "v1/metrics");
-                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)interval.TotalMilliseconds;
-                }))
-            .WithTracing(t => t
-                .AddSource("Microsoft.AspNetCore", "System.Net.Http", StorageTelemetry.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                .AddOtlpExporter(o => Configure(o, uri, protocol, "v1/traces"))));
-        builder.Services.AddSingleton(sdk); // disposed with the host: flushes what is buffered
+            .WithMetrics(m =>
+            {
+                m.AddMeter(TaskeeMeters).AddMeter("Microsoft.Orleans")
+                    .AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation().AddNpgsqlInstrumentation();
+                if (otlp is not null)
+                    m.AddOtlpExporter((o, reader) =>
+                    {
+                        otlp.Configure(o, "v1/metrics");
+                        reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)otlp.MetricsInterval.TotalMilliseconds;
+                    });
+                if (prometheus is not null) m.AddPrometheusExporter();
+            });
+
+        // Prometheus takes metrics only: traces are recorded when there is a collector to send them to.
+        if (otlp is not null)
+        {
+            telemetry.WithTracing(t => t
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments(PrometheusScrape.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(StorageTelemetry.SourceName)
+                .AddSource(OrleansSources)
+                .AddOtlpExporter(o => otlp.Configure(o, "v1/traces")));
+            builder.UseOrleans(silo => silo.AddActivityPropagation());
+        }
+
+        if (prometheus is not null)
+        {
+            builder.Services.AddSingleton(prometheus);
+            prometheus.Listen(builder);
+        }
         return builder;
     }
 
-    /// <summary>Over HTTP each signal has its own path under the collector's base address; gRPC takes the address as is.</summary>
-    private static void Configure(OtlpExporterOptions options, Uri endpoint, OtlpExportProtocol protocol, string httpPath)
+    /// <summary>The scrape endpoint, when <c>Metrics:Prometheus</c> is on; called before the API's pipeline.</summary>
+    public static WebApplication UseTaskeeMetrics(this WebApplication app)
     {
-        options.Protocol = protocol;
-        options.Endpoint = protocol == OtlpExportProtocol.HttpProtobuf ? new Uri(endpoint, httpPath) : endpoint;
+        if (app.Services.GetService<PrometheusScrape>() is not { } prometheus) return app;
+        prometheus.Guard(app);
+        app.MapPrometheusScrapingEndpoint(PrometheusScrape.Path).ExcludeFromDescription();
+        return app;
     }
 }

@@ -24,7 +24,8 @@ public static class OrganisationEndpoints
         group.MapGet("/", ListAsync).RequireAuthorization(Permissions.OrgsList).WithName("ListOrganisations");
         group.MapGet("/{orgId}", GetAsync).RequireAuthorization(Permissions.OrgRead).WithName("GetOrganisation");
         group.MapPatch("/{orgId}", PatchAsync).RequireAuthorization(Permissions.OrgWrite)
-            .Validates<PatchOrganisationRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("UpdateOrganisation");
+            .Validates<PatchOrganisationRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("UpdateOrganisation")
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
 
         group.MapPut("/{orgId}/limits/{metric}", SetLimitAsync).RequireAuthorization(Permissions.LimitsWrite)
             .Validates<SetLimitRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("SetLimitOverride");

@@ -22,7 +22,8 @@ public static class UsageEndpoints
     {
         var usage = app.MapGroup("/v1/organisations/{orgId}/usage/{metric}").WithTags("Usage");
         usage.MapPost("/check", CheckAsync).RequireAuthorization(Permissions.UsageRead).WithName("CheckUsage");
-        usage.MapPost("/consume", ConsumeAsync).RequireAuthorization(Permissions.UsageWrite).WithName("ConsumeUsage");
+        usage.MapPost("/consume", ConsumeAsync).RequireAuthorization(Permissions.UsageWrite).WithName("ConsumeUsage")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity); // its own Idempotency-Key reused for another amount
         usage.MapPost("/release", ReleaseAsync).RequireAuthorization(Permissions.UsageWrite).WithName("ReleaseUsage");
 
         app.MapPost("/v1/usage/batch", BatchAsync).RequireAuthorization(Permissions.UsageRead).WithTags("Usage").WithName("UsageBatch");

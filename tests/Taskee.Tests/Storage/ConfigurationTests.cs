@@ -33,6 +33,8 @@ public sealed class ConfigurationTests
     [InlineData("--Grains:IdleTimeout=00:00:00", "Grains:IdleTimeout")]
     [InlineData("--Grains:IdleTimeout=banana", "Grains:IdleTimeout")]
     [InlineData("--Otlp:Endpoint=not a url", "Otlp:Endpoint")]
+    [InlineData("--Metrics:Prometheus=yes", "Metrics:Prometheus")]
+    [InlineData("--Metrics:PrometheusPort=9464", "Metrics:PrometheusPort")]
     [InlineData("--Auth:Jwt:Authority=http://idp.example", "RequireHttpsMetadata")]
     public async Task A_node_process_with_a_bad_setting_exits_with_code_2_and_names_the_setting(string argument, string named)
     {
