@@ -7,6 +7,9 @@ public sealed class StripeOptions
 {
     public const string Section = "Billing:Stripe";
 
+    /// <summary>Settings of the hand-written client; Stripe.net's retries wait 0.5 s doubling to 5 s by themselves. Given one, a node warns.</summary>
+    public static readonly IReadOnlyList<string> Obsolete = ["Billing:Stripe:RetryBaseDelay"];
+
     /// <summary>
     /// Signing secrets of the webhook endpoint (<c>whsec_...</c>). Two during a rotation: a delivery signed with either
     /// is accepted. Environment: <c>Billing__Stripe__WebhookSecrets__0</c>, <c>__1</c>.
