@@ -39,9 +39,9 @@ public static class StripeWebhookSignature
                 var evt = EventUtility.ConstructEvent(body, header, secret, (long)tolerance.TotalSeconds, utcNow, throwOnApiVersionMismatch: false);
                 return StripeEvents.IsEvent(evt) ? new(SignatureCheck.Valid, evt) : new(SignatureCheck.NotAnEvent, null);
             }
-            catch (StripeException)
+            catch (Exception ex) when (ex is StripeException || IsUnreadableTimestamp(ex))
             {
-                // Not this secret (or not in time): the next secret, then the verdict below.
+                // Not this secret (or not in time, or a t= Stripe.net cannot read): the next secret, then the verdict below.
             }
             catch (Exception ex) when (StripeEvents.IsNotJson(ex))
             {
@@ -61,11 +61,14 @@ public static class StripeWebhookSignature
                 EventUtility.ValidateSignature(body, header, secret, long.MaxValue, utcNow);
                 return true;
             }
-            catch (StripeException)
+            catch (Exception ex) when (ex is StripeException || IsUnreadableTimestamp(ex))
             {
                 // Does not match with this secret either.
             }
         }
         return false;
     }
+
+    /// <summary>Stripe.net reads <c>t=</c> as a 32-bit number once the signature matched: a signed but unreadable timestamp throws these.</summary>
+    private static bool IsUnreadableTimestamp(Exception ex) => ex is FormatException or OverflowException;
 }

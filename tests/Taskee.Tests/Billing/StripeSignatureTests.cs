@@ -85,6 +85,12 @@ public sealed class StripeSignatureTests
         Assert.Equal(expected, Check(header));
 
     [Theory]
+    [InlineData("99999999999999999")]
+    [InlineData("1777896000.5")]
+    public void A_signed_header_whose_timestamp_is_not_a_unix_time_is_refused(string t) =>
+        Assert.Equal(SignatureCheck.NoMatch, Check($"t={t},v1={StripeSigner.V1(StripeSigner.Secret, t, Body)}"));
+
+    [Theory]
     [InlineData("""{"hello":"world"}""")]
     [InlineData("not json at all")]
     [InlineData("""{"id":"evt_1","object":"event","type":"invoice.paid","data":{"object":{"id":"in_1","object":"invoice"}}}""")]
