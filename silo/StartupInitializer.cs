@@ -1,5 +1,6 @@
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
+using Taskee.Api.Billing.Stripe;
 using Taskee.Grains.Catalog;
 using Taskee.Grains.Quota;
 using Taskee.Silo.Cluster;
@@ -25,7 +26,7 @@ public sealed partial class StartupInitializer(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var setting in QuotaOptions.Obsolete.Concat(OrleansOptions.Obsolete).Where(s => configuration[s] is not null))
+        foreach (var setting in QuotaOptions.Obsolete.Concat(OrleansOptions.Obsolete).Concat(StripeOptions.Obsolete).Where(s => configuration[s] is not null))
             LogObsoleteSetting(setting);
 
         dialect.CommitListener = changes;

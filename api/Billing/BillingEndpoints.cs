@@ -43,7 +43,7 @@ public static class BillingEndpoints
     /// </summary>
     public static async Task<Results<Ok<BillingResponse>, ValidationProblem, ProblemHttpResult>> LinkAsync(
         string orgId, LinkBillingRequest request, IBillingStore billing, IStripeEventStore events,
-        BillingApplier applier, OrganisationGrains grains, StripeEventProcessor processor, StripeClient stripe, BillingReconciler reconciler,
+        BillingApplier applier, OrganisationGrains grains, StripeEventProcessor processor, StripeApi stripe, BillingReconciler reconciler,
         TimeProvider clock, ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
         var customerId = request.StripeCustomerId!;
@@ -80,7 +80,7 @@ public static class BillingEndpoints
                     && await grains.FindAsync(orgId, ct) is { } synced)
                     organisation = synced;
             }
-            catch (StripeApiException ex)
+            catch (Exception ex) when (StripeFailures.IsStripeFailure(ex, ct))
             {
                 BillingLog.LinkSyncFailed(loggers.CreateLogger(typeof(BillingEndpoints)), ex, customerId, orgId);
             }
@@ -96,7 +96,7 @@ public static class BillingEndpoints
     /// </summary>
     public static async Task<Results<Created<InvoiceResponse>, ValidationProblem, ProblemHttpResult>> CreateInvoiceAsync(
         string orgId, CreateInvoiceRequest request, OrganisationGrains grains, CatalogCache catalog,
-        StripeClient stripe, ManualInvoicing invoicing, HttpContext http, CancellationToken ct)
+        StripeApi stripe, ManualInvoicing invoicing, HttpContext http, CancellationToken ct)
     {
         if (await grains.FindAsync(orgId, ct) is not { } organisation) return Problems.OrganisationNotFound(orgId);
         if (!catalog.Current.Plans.TryGetValue(organisation.PlanId, out var plan) || !plan.Custom)
@@ -112,15 +112,14 @@ public static class BillingEndpoints
         {
             invoice = await invoicing.SendAsync(orgId, customerId, request, key, ct);
         }
-        catch (StripeApiException ex) when (ex.IsTransient)
+        catch (Exception ex) when (StripeFailures.IsTransient(ex, ct))
         {
             http.Response.Headers.RetryAfter = "10";
-            return Problems.BadGateway($"Stripe did not complete the invoice ({ex.Type}: {ex.StripeMessage}). Retry with the same Idempotency-Key: nothing is created twice.");
+            return Problems.BadGateway($"Stripe did not complete the invoice ({StripeFailures.Describe(ex)}). Retry with the same Idempotency-Key: nothing is created twice.");
         }
-        catch (StripeApiException ex)
+        catch (global::Stripe.StripeException ex)
         {
-            return Problems.UnprocessableEntity("Stripe refused the invoice",
-                $"Stripe answered {(int?)ex.Status} {ex.Type}{(ex.Code is null ? "" : $" ({ex.Code})")}: {ex.StripeMessage}");
+            return Problems.UnprocessableEntity("Stripe refused the invoice", $"Stripe answered {(int)ex.HttpStatusCode} {StripeFailures.Describe(ex)}");
         }
 
         await grains.ChangeAsync(orgId, null, o => BillingChanges.InvoiceSent(o, invoice.Id), http.ChangeContext());

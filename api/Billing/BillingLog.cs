@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 
 namespace Taskee.Api.Billing;
@@ -23,12 +22,6 @@ internal static partial class BillingLog
 
     [LoggerMessage(EventId = 6106, Level = LogLevel.Error, Message = "Stripe event processing loop failed; retrying")]
     public static partial void ProcessorFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 6110, Level = LogLevel.Warning, Message = "Stripe {Method} {Path} answered {Status}; retry {Attempt} in {Delay}")]
-    public static partial void StripeRetry(ILogger logger, string method, string path, HttpStatusCode? status, int attempt, TimeSpan delay);
-
-    [LoggerMessage(EventId = 6111, Level = LogLevel.Warning, Message = "Stripe {Method} {Path} failed: {Type} {Code}")]
-    public static partial void StripeFailed(ILogger logger, string method, string path, string type, string? code);
 
     [LoggerMessage(EventId = 6120, Level = LogLevel.Warning, Message = "Stripe price {PriceId} of organisation {OrgId} maps to no plan; the plan is left as it is. Add it to a plan's stripePriceIds")]
     public static partial void UnmappedPrice(ILogger logger, string priceId, string orgId);

@@ -26,8 +26,11 @@ public static class BillingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StartupGate>();
 
-        services.AddHttpClient(StripeClient.HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<StripeOptions>>().Value.Timeout);
-        services.AddSingleton<StripeClient>();
+        // One long-lived HttpClient inside Stripe.net's client: connections are renewed by the handler, not by the factory.
+        services.AddHttpClient(StripeApi.HttpClientName, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<StripeOptions>>().Value.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.AddSingleton<StripeApi>();
         services.AddSingleton<BillingApplier>();
         services.AddSingleton<StripeEventHandler>();
         services.AddSingleton<StripeWebhookReceiver>();

@@ -1,7 +1,6 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
+using Stripe;
 using Taskee.Api.Billing.Stripe;
 
 namespace Taskee.Api.Billing.Invoicing;
@@ -11,7 +10,7 @@ namespace Taskee.Api.Billing.Invoicing;
 /// attached to it, then finalize and send. Every POST's Stripe idempotency key is derived from the organisation and the
 /// caller's Idempotency-Key, so repeating a request (after a timeout, or a failure half-way) creates nothing twice.
 /// </summary>
-public sealed class ManualInvoicing(StripeClient stripe)
+public sealed class ManualInvoicing(StripeApi stripe)
 {
     public const int DefaultDaysUntilDue = 30;
 
@@ -20,47 +19,50 @@ public sealed class ManualInvoicing(StripeClient stripe)
         var keys = KeyPrefix(orgId, idempotencyKey);
         var lines = request.Lines!;
         var currency = lines[0].Currency!.ToLowerInvariant();
-        var days = (request.DaysUntilDue ?? DefaultDaysUntilDue).ToString(CultureInfo.InvariantCulture);
+        var metadata = new Dictionary<string, string> { [StripeOwner.OrgIdMetadataKey] = orgId };
+        var invoices = stripe.Invoices;
 
-        var draft = await stripe.PostAsync("v1/invoices",
-        [
-            new("customer", customerId),
-            new("collection_method", "send_invoice"),
-            new("days_until_due", days),
-            new("currency", currency),
-            new("auto_advance", "false"),
-            new("pending_invoice_items_behavior", "exclude"),
-            new("metadata[org_id]", orgId),
-        ], $"{keys}-invoice", ct);
-        var invoiceId = StripeJson.String(draft, "id") ?? throw new StripeApiException(null, "api_error", null, "Stripe created an invoice without an id.");
+        var draft = await invoices.CreateAsync(new InvoiceCreateOptions
+        {
+            Customer = customerId,
+            CollectionMethod = "send_invoice",
+            DaysUntilDue = request.DaysUntilDue ?? DefaultDaysUntilDue,
+            Currency = currency,
+            AutoAdvance = false,
+            PendingInvoiceItemsBehavior = "exclude",
+            Metadata = metadata,
+        }, Key($"{keys}-invoice"), ct);
 
+        var items = stripe.InvoiceItems;
         for (var i = 0; i < lines.Count; i++)
         {
-            await stripe.PostAsync("v1/invoiceitems",
-            [
-                new("customer", customerId),
-                new("invoice", invoiceId),
-                new("amount", lines[i].Amount!.Value.ToString(CultureInfo.InvariantCulture)),
-                new("currency", currency),
-                new("description", lines[i].Description!),
-                new("metadata[org_id]", orgId),
-            ], $"{keys}-item-{i}", ct);
+            await items.CreateAsync(new InvoiceItemCreateOptions
+            {
+                Customer = customerId,
+                Invoice = draft.Id,
+                Amount = lines[i].Amount!.Value,
+                Currency = currency,
+                Description = lines[i].Description!,
+                Metadata = metadata,
+            }, Key($"{keys}-item-{i}"), ct);
         }
 
-        await stripe.PostAsync($"v1/invoices/{invoiceId}/finalize", [new("auto_advance", "false")], $"{keys}-finalize", ct);
-        var sent = await stripe.PostAsync($"v1/invoices/{invoiceId}/send", [], $"{keys}-send", ct);
+        await invoices.FinalizeInvoiceAsync(draft.Id, new InvoiceFinalizeOptions { AutoAdvance = false }, Key($"{keys}-finalize"), ct);
+        var sent = await invoices.SendInvoiceAsync(draft.Id, new InvoiceSendOptions(), Key($"{keys}-send"), ct);
         return Describe(sent, lines.Count);
     }
 
-    private static InvoiceResponse Describe(JsonElement invoice, int lines) => new(
-        StripeJson.String(invoice, "id") ?? "",
-        StripeJson.String(invoice, "number"),
-        StripeJson.String(invoice, "status") ?? "open",
-        StripeJson.String(invoice, "currency") ?? "",
-        StripeJson.Long(invoice, "amount_due") ?? 0,
-        StripeJson.Time(invoice, "due_date"),
-        StripeJson.String(invoice, "hosted_invoice_url"),
+    private static InvoiceResponse Describe(Invoice invoice, int lines) => new(
+        invoice.Id,
+        invoice.Number,
+        invoice.Status ?? "open",
+        invoice.Currency ?? "",
+        invoice.AmountDue,
+        invoice.DueDate is { } due ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc)) : null,
+        invoice.HostedInvoiceUrl,
         lines);
+
+    private static RequestOptions Key(string idempotencyKey) => new() { IdempotencyKey = idempotencyKey };
 
     /// <summary>A stable, bounded prefix of the Stripe idempotency keys of one request.</summary>
     private static string KeyPrefix(string orgId, string idempotencyKey) =>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Stripe;
+using Stripe.Checkout;
 using Taskee.Api.Billing.Stripe;
 using Taskee.Grains.Billing;
 using Taskee.Grains.Interfaces;
@@ -25,7 +26,7 @@ public sealed class StripeEventHandler(
     IBillingStore billing,
     IOrganisationStore organisations,
     IStripeEventStore events,
-    StripeClient stripe,
+    StripeApi stripe,
     TimeProvider clock,
     ILogger<StripeEventHandler> logger)
 {
@@ -40,22 +41,24 @@ public sealed class StripeEventHandler(
 
     public async Task<EventOutcome> HandleAsync(StripeEventRecord record, CancellationToken ct)
     {
-        if (StripeEvent.Parse(record.Payload) is not { } evt) return EventOutcome.Ignored("The stored payload is not a Stripe event.");
-        return evt.Type switch
+        if (StripeEvents.Parse(record.Payload) is not { } evt) return EventOutcome.Ignored("The stored payload is not a Stripe event.");
+        return (evt.Type, evt.Data.Object) switch
         {
-            _ when evt.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) && HandledTypes.Contains(evt.Type) => await SubscriptionAsync(evt, ct),
-            "checkout.session.completed" => await CheckoutSessionAsync(evt, ct),
-            "invoice.paid" or "invoice.payment_succeeded" or "invoice.payment_failed" => await InvoiceAsync(evt, ct),
-            "charge.dispute.created" or "charge.dispute.updated" or "charge.dispute.closed" => await DisputeAsync(evt, ct),
-            "customer.updated" => await CustomerAsync(evt, ct),
+            (_, Subscription subscription) when evt.Type.StartsWith("customer.subscription.", StringComparison.Ordinal) && HandledTypes.Contains(evt.Type)
+                => await SubscriptionAsync(evt, subscription, ct),
+            ("checkout.session.completed", Session session) => await CheckoutSessionAsync(evt, session, ct),
+            ("invoice.paid" or "invoice.payment_succeeded" or "invoice.payment_failed", Invoice invoice) => await InvoiceAsync(evt, invoice, ct),
+            ("charge.dispute.created" or "charge.dispute.updated" or "charge.dispute.closed", Dispute dispute) => await DisputeAsync(evt, dispute, ct),
+            ("customer.updated", Customer customer) => await CustomerAsync(evt, customer, ct),
+            _ when HandledTypes.Contains(evt.Type) => EventOutcome.Ignored($"The object of '{evt.Type}' is not the kind of object that event carries."),
             _ => EventOutcome.Ignored($"'{evt.Type}' is not an event billing acts on."),
         };
     }
 
-    private async Task<EventOutcome> SubscriptionAsync(StripeEvent evt, CancellationToken ct)
+    private async Task<EventOutcome> SubscriptionAsync(Event evt, Subscription delivered, CancellationToken ct)
     {
-        var (current, observedAt, read) = await CurrentAsync(evt, "v1/subscriptions", ct);
-        var subscription = StripeObjects.Subscription(current, observedAt, read ? StripeObjects.RankOf(StripeObjects.ReadFromStripe) : StripeObjects.RankOf(evt.Type),
+        var (current, observedAt, read) = await CurrentAsync(evt, delivered, delivered.Id, id => stripe.Subscriptions.GetAsync(id, cancellationToken: ct), ct);
+        var subscription = StripeFacts.Subscription(current, observedAt, read ? StripeFacts.RankOf(StripeFacts.ReadFromStripe) : StripeFacts.RankOf(evt.Type),
             evt.Id, applier.PlanForPrice);
         var target = await ResolveAsync(subscription.Owner, [subscription.Fact.Id], ct);
         if (target.Miss is { } miss) return miss;
@@ -65,10 +68,10 @@ public sealed class StripeEventHandler(
         return outcome;
     }
 
-    private async Task<EventOutcome> CheckoutSessionAsync(StripeEvent evt, CancellationToken ct)
+    private async Task<EventOutcome> CheckoutSessionAsync(Event evt, Session delivered, CancellationToken ct)
     {
-        var (current, _, _) = await CurrentAsync(evt, "v1/checkout/sessions", ct);
-        var session = StripeObjects.CheckoutSession(current);
+        var (current, _, _) = await CurrentAsync(evt, delivered, delivered.Id, id => stripe.CheckoutSessions.GetAsync(id, cancellationToken: ct), ct);
+        var session = StripeFacts.CheckoutSession(current);
         if (session.Owner.CustomerId is null) return EventOutcome.Ignored($"Checkout session {session.Id} has no customer to link.");
         var target = await ResolveAsync(session.Owner, [], ct);
         if (target.Miss is { } miss) return miss;
@@ -77,18 +80,18 @@ public sealed class StripeEventHandler(
         if (outcome.Status != StripeEventStatus.Processed || session.SubscriptionId is not { } subscriptionId || !stripe.IsConfigured) return outcome;
 
         // The session names the subscription it started: read it now rather than wait for its own event.
-        var subscription = StripeObjects.Subscription(await stripe.GetAsync($"v1/subscriptions/{subscriptionId}", ct), clock.GetUtcNow(),
-            StripeObjects.RankOf(StripeObjects.ReadFromStripe), evt.Id, applier.PlanForPrice);
+        var subscription = StripeFacts.Subscription(await stripe.Subscriptions.GetAsync(subscriptionId, cancellationToken: ct), clock.GetUtcNow(),
+            StripeFacts.RankOf(StripeFacts.ReadFromStripe), evt.Id, applier.PlanForPrice);
         var applied = await ApplyAsync(evt, target with { Link = null }, f => BillingFacts.WithSubscription(f, subscription.Fact), ct);
         await RememberAsync([subscriptionId], target.OrgId!, ct);
         return applied;
     }
 
-    private async Task<EventOutcome> InvoiceAsync(StripeEvent evt, CancellationToken ct)
+    private async Task<EventOutcome> InvoiceAsync(Event evt, Invoice delivered, CancellationToken ct)
     {
-        var (current, _, _) = await CurrentAsync(evt, "v1/invoices", ct);
+        var (current, _, _) = await CurrentAsync(evt, delivered, delivered.Id, id => stripe.Invoices.GetAsync(id, cancellationToken: ct), ct);
         // Payment and failure times are the event's: a later read must not move them.
-        var invoice = StripeObjects.Invoice(current, evt.Type, evt.Created, evt.Id);
+        var invoice = StripeFacts.Invoice(current, evt.Type, StripeEvents.CreatedAt(evt), evt.Id);
         var target = await ResolveAsync(invoice.Owner, invoice.RelatedIds, ct);
         if (target.Miss is { } miss) return miss;
 
@@ -97,17 +100,17 @@ public sealed class StripeEventHandler(
         return outcome;
     }
 
-    private async Task<EventOutcome> DisputeAsync(StripeEvent evt, CancellationToken ct)
+    private async Task<EventOutcome> DisputeAsync(Event evt, Dispute delivered, CancellationToken ct)
     {
-        var (current, observedAt, _) = await CurrentAsync(evt, "v1/disputes", ct);
-        var dispute = StripeObjects.Dispute(current, observedAt, evt.Id);
+        var (current, observedAt, _) = await CurrentAsync(evt, delivered, delivered.Id, id => stripe.Disputes.GetAsync(id, cancellationToken: ct), ct);
+        var dispute = StripeFacts.Dispute(current, observedAt, evt.Id);
         var owner = dispute.Owner;
         var related = new[] { dispute.ChargeId, dispute.PaymentIntentId }.OfType<string>().ToList();
         if (owner.CustomerId is null && dispute.ChargeId is { } chargeId && stripe.IsConfigured && !await AnyKnownAsync(related, ct))
         {
             // A dispute names its charge, not its customer: ask Stripe whose charge it is.
-            var charge = await stripe.GetAsync($"v1/charges/{chargeId}", ct);
-            owner = owner with { CustomerId = StripeJson.Id(charge, "customer") };
+            var charge = await stripe.Charges.GetAsync(chargeId, cancellationToken: ct);
+            owner = owner with { CustomerId = charge.CustomerId };
         }
         var target = await ResolveAsync(owner, related, ct);
         if (target.Miss is { } miss)
@@ -120,10 +123,10 @@ public sealed class StripeEventHandler(
         return await ApplyAsync(evt, target, f => BillingFacts.WithDispute(f, dispute.Fact), ct);
     }
 
-    private async Task<EventOutcome> CustomerAsync(StripeEvent evt, CancellationToken ct)
+    private async Task<EventOutcome> CustomerAsync(Event evt, Customer delivered, CancellationToken ct)
     {
-        var (current, observedAt, _) = await CurrentAsync(evt, "v1/customers", ct);
-        var customer = StripeObjects.Customer(current, observedAt, evt.Id);
+        var (current, observedAt, _) = await CurrentAsync(evt, delivered, delivered.Id, id => stripe.Customers.GetAsync(id, cancellationToken: ct), ct);
+        var customer = StripeFacts.Customer(current, observedAt, evt.Id);
         var target = await ResolveAsync(customer.Owner, [], ct);
         if (target.Miss is { } miss) return miss;
         return await ApplyAsync(evt, target, f => BillingFacts.WithCustomer(f, customer.Fact), ct);
@@ -133,17 +136,18 @@ public sealed class StripeEventHandler(
     /// The event's object as Stripe holds it now (with an API key), or as delivered. A read object is observed now;
     /// a delivered one when its event was created.
     /// </summary>
-    private async Task<(JsonElement Object, DateTimeOffset ObservedAt, bool Read)> CurrentAsync(StripeEvent evt, string collection, CancellationToken ct)
+    private async Task<(T Object, DateTimeOffset ObservedAt, bool Read)> CurrentAsync<T>(Event evt, T delivered, string? id, Func<string, Task<T>> read,
+        CancellationToken ct)
     {
-        if (!stripe.IsConfigured || StripeJson.String(evt.Object, "id") is not { } id) return (evt.Object, evt.Created, false);
+        if (!stripe.IsConfigured || string.IsNullOrEmpty(id)) return (delivered, StripeEvents.CreatedAt(evt), false);
         try
         {
             var observedAt = clock.GetUtcNow();
-            return (await stripe.GetAsync($"{collection}/{Uri.EscapeDataString(id)}", ct), observedAt, true);
+            return (await read(id), observedAt, true);
         }
-        catch (StripeApiException ex) when (ex.IsNotFound)
+        catch (StripeException ex) when (ex.IsNotFound())
         {
-            return (evt.Object, evt.Created, false); // deleted at Stripe since: the event is the last word
+            return (delivered, StripeEvents.CreatedAt(evt), false); // deleted at Stripe since: the event is the last word
         }
     }
 
@@ -182,7 +186,7 @@ public sealed class StripeEventHandler(
             : new(null, null, EventOutcome.Ignored("The object names no customer and no organisation (metadata.org_id)."));
     }
 
-    private async Task<EventOutcome> ApplyAsync(StripeEvent evt, Target target, Func<OrganisationBilling, OrganisationBilling?> merge, CancellationToken ct)
+    private async Task<EventOutcome> ApplyAsync(Event evt, Target target, Func<OrganisationBilling, OrganisationBilling?> merge, CancellationToken ct)
     {
         var orgId = target.OrgId!;
         var result = await applier.ApplyAsync(orgId, target.Link, merge, new ChangeContext(new AuditActor("stripe", evt.Id), null, null), ct: ct);

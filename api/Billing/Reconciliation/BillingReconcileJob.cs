@@ -9,7 +9,7 @@ namespace Taskee.Api.Billing.Reconciliation;
 /// Runs reconciliation every <see cref="BillingOptions.ReconcileInterval"/> when a Stripe API key is configured. The job
 /// grain looks once a minute; the job row in the database keeps the interval across restarts and failovers.
 /// </summary>
-public sealed class BillingReconcileJob(BillingReconciler reconciler, IBillingStore billing, StripeClient stripe, IOptions<BillingOptions> options, TimeProvider clock)
+public sealed class BillingReconcileJob(BillingReconciler reconciler, IBillingStore billing, StripeApi stripe, IOptions<BillingOptions> options, TimeProvider clock)
     : IPeriodicJob
 {
     public const string JobName = "reconcile-billing";

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Stripe;
 using Taskee.Api.Billing.Stripe;
 using Taskee.Grains.Billing;
 using Taskee.Grains.Interfaces;
@@ -20,7 +21,7 @@ public sealed record ReconcileSummary(string RunId, int Checked, int Corrected, 
 public sealed class BillingReconciler(
     IBillingStore billing,
     BillingApplier applier,
-    StripeClient stripe,
+    StripeApi stripe,
     TimeProvider clock,
     ILogger<BillingReconciler> logger)
 {
@@ -62,10 +63,10 @@ public sealed class BillingReconciler(
     /// <summary>Reads the customer's subscriptions from Stripe and applies the one that counts; true when that corrected something.</summary>
     public async Task<bool> ReconcileAsync(string orgId, string customerId, string runId, CancellationToken ct = default)
     {
-        var list = await stripe.GetAsync($"v1/subscriptions?customer={Uri.EscapeDataString(customerId)}&status=all&limit=100", ct);
+        var list = await stripe.Subscriptions.ListAsync(new SubscriptionListOptions { Customer = customerId, Status = "all", Limit = 100 }, cancellationToken: ct);
         var now = clock.GetUtcNow();
-        var subscriptions = StripeJson.Items(list, "data")
-            .Select(s => StripeObjects.Subscription(s, now, BillingFacts.ReadRank, runId, applier.PlanForPrice).Fact)
+        var subscriptions = list.Data
+            .Select(s => StripeFacts.Subscription(s, now, BillingFacts.ReadRank, runId, applier.PlanForPrice).Fact)
             .ToList();
         if (subscriptions.Count == 0) return false;
 

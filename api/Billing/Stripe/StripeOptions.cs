@@ -7,6 +7,9 @@ public sealed class StripeOptions
 {
     public const string Section = "Billing:Stripe";
 
+    /// <summary>Settings of the hand-written client; Stripe.net's retries wait 0.5 s doubling to 5 s by themselves. Given one, a node warns.</summary>
+    public static readonly IReadOnlyList<string> Obsolete = ["Billing:Stripe:RetryBaseDelay"];
+
     /// <summary>
     /// Signing secrets of the webhook endpoint (<c>whsec_...</c>). Two during a rotation: a delivery signed with either
     /// is accepted. Environment: <c>Billing__Stripe__WebhookSecrets__0</c>, <c>__1</c>.
@@ -23,13 +26,12 @@ public sealed class StripeOptions
     /// <summary>Where Stripe's API is; tests point it at a fake on loopback.</summary>
     public string BaseUrl { get; set; } = "https://api.stripe.com";
 
-    /// <summary>Retries of a call answered 429 or 5xx, or that failed to connect; with exponential back-off.</summary>
+    /// <summary>
+    /// Stripe.net's network retries of a call that failed to connect or timed out, or that Stripe answered 409, 5xx or
+    /// <c>Stripe-Should-Retry: true</c> (a lock timeout); back-off from 0.5 s doubling up to 5 s, with jitter.
+    /// </summary>
     [Range(0, 10, ErrorMessage = "Billing:Stripe:MaxRetries must be between 0 and 10.")]
     public int MaxRetries { get; set; } = 3;
-
-    /// <summary>The first back-off; each retry waits about twice as long as the one before.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00", ErrorMessage = "Billing:Stripe:RetryBaseDelay must be between 00:00:00.001 and 00:01:00.")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Time limit of one call to Stripe.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Billing:Stripe:Timeout must be between 00:00:01 and 00:05:00.")]

@@ -36,20 +36,20 @@ public static class StripeWebhookEndpoints
 
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
-        var result = await receiver.ReceiveAsync(request.Headers[StripeSignature.HeaderName].ToString(), buffer.ToArray(), ct);
+        var result = await receiver.ReceiveAsync(request.Headers[StripeWebhookSignature.HeaderName].ToString(), buffer.ToArray(), ct);
         if (result.Check == SignatureCheck.Valid) health.Received();
         else health.Failed("signature");
 
         return result.Check switch
         {
-            SignatureCheck.Valid => TypedResults.Ok(new WebhookAck(true, result.Event!.Id, result.Status ?? "", result.Duplicate)),
+            SignatureCheck.Valid => TypedResults.Ok(new WebhookAck(true, result.EventId!, result.Status ?? "", result.Duplicate)),
             SignatureCheck.NotConfigured => Problems.ServiceUnavailable(
                 "Billing:Stripe:WebhookSecrets is not configured on this node, so no delivery can be verified; nothing was stored."),
             SignatureCheck.Missing => Invalid("The Stripe-Signature header is missing."),
             SignatureCheck.Stale => Invalid(
                 $"The signature's timestamp is more than {options.Value.Tolerance.TotalSeconds:0} s from now: a replayed or delayed delivery."),
-            SignatureCheck.NoMatch => Invalid("No v1 signature matches the body with any configured webhook secret."),
-            _ => Invalid("The Stripe-Signature header or the body is malformed: expected 't=<unix time>,v1=<hex>' over a Stripe event."),
+            SignatureCheck.NotAnEvent => Invalid("The signed body is not a Stripe event (an id, a type, a creation time and data.object)."),
+            _ => Invalid("No v1 signature in the Stripe-Signature header ('t=<unix time>,v1=<hex>') matches the body with any configured webhook secret."),
         };
     }
 

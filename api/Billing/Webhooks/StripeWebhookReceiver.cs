@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Billing.Processing;
@@ -7,7 +8,7 @@ using Taskee.Grains.Storage;
 namespace Taskee.Api.Billing.Webhooks;
 
 /// <summary>The outcome of a delivery: refused (and why), or stored (or already stored).</summary>
-public sealed record ReceiveResult(SignatureCheck Check, StripeEvent? Event, bool Duplicate, string? Status);
+public sealed record ReceiveResult(SignatureCheck Check, string? EventId, bool Duplicate, string? Status);
 
 /// <summary>
 /// Receives one webhook delivery: verifies the signature over the raw body, then stores the event (once per id)
@@ -24,26 +25,26 @@ public sealed class StripeWebhookReceiver(
     {
         var settings = options.Value;
         var now = clock.GetUtcNow();
-        var check = StripeSignature.Verify(signatureHeader, body, settings.EffectiveWebhookSecrets, now, settings.Tolerance);
-        if (check != SignatureCheck.Valid)
+        var payload = Encoding.UTF8.GetString(body);
+        var (check, evt) = StripeWebhookSignature.Verify(signatureHeader, payload, settings.EffectiveWebhookSecrets, now, settings.Tolerance);
+        if (check != SignatureCheck.Valid || evt is null)
         {
             BillingLog.WebhookRefused(logger, check.ToString());
             return new ReceiveResult(check, null, false, null);
         }
-        if (StripeEvent.Parse(body) is not { } evt) return new ReceiveResult(SignatureCheck.Malformed, null, false, null);
 
         var handled = StripeEventHandler.HandledTypes.Contains(evt.Type);
         var status = handled ? StripeEventStatus.Pending : StripeEventStatus.Ignored;
-        var record = new StripeEventRecord(evt.Id, evt.Type, evt.Created, System.Text.Encoding.UTF8.GetString(body), evt.CustomerId,
+        var record = new StripeEventRecord(evt.Id, evt.Type, StripeEvents.CreatedAt(evt), payload, StripeEvents.CustomerId(evt),
             status, 0, now, now, handled ? null : now, null, handled ? null : $"'{evt.Type}' is not an event billing acts on.");
         if (!await events.AddAsync(record, ct))
         {
             BillingLog.EventDuplicate(logger, evt.Id);
-            return new ReceiveResult(check, evt, true, (await events.GetAsync(evt.Id, ct))?.Status);
+            return new ReceiveResult(check, evt.Id, true, (await events.GetAsync(evt.Id, ct))?.Status);
         }
 
         BillingLog.EventStored(logger, evt.Id, evt.Type, status);
         if (handled) processor.Wake();
-        return new ReceiveResult(check, evt, false, status);
+        return new ReceiveResult(check, evt.Id, false, status);
     }
 }

@@ -42,7 +42,6 @@ public sealed class BillingNode : IAsyncDisposable
         {
             all["Billing:Stripe:ApiKey"] = FakeStripe.ApiKey;
             all["Billing:Stripe:BaseUrl"] = stripe.Url;
-            all["Billing:Stripe:RetryBaseDelay"] = "00:00:00.010";
         }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         var node = await new TaskeeNode(database, all, clock).StartAsync();

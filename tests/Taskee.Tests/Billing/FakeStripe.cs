@@ -12,12 +12,14 @@ using Microsoft.Extensions.Logging;
 namespace Taskee.Tests.Billing;
 
 /// <summary>A request the fake received.</summary>
-public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Form, string? IdempotencyKey, string? Authorization);
+public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Form, string? IdempotencyKey, string? Authorization,
+    string? StripeVersion);
 
 /// <summary>
 /// A small stand-in for Stripe's API on 127.0.0.1 with a random port: objects by id, subscription lists by customer,
 /// invoices and invoice items, idempotent POSTs (a repeated Idempotency-Key replays the first answer, as Stripe does),
-/// and scripted failures (429, 500) for the next requests matching a path.
+/// and scripted failures for the next requests matching a path: 429 as Stripe answers a lock timeout (with
+/// <c>Stripe-Should-Retry: true</c>), 500 and others as an API error.
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
@@ -80,7 +82,8 @@ public sealed class FakeStripe : IAsyncDisposable
             ? (await request.ReadFormAsync()).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var key = request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } k ? k : null;
-        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", form, key, request.Headers.Authorization.ToString());
+        var recorded = new RecordedRequest(request.Method, request.Path.Value ?? "", request.QueryString.Value ?? "", form, key, request.Headers.Authorization.ToString(),
+            request.Headers["Stripe-Version"].ToString() is { Length: > 0 } v ? v : null);
         Requests.Enqueue(recorded);
 
         if (recorded.Authorization != $"Bearer {ApiKey}")
@@ -90,8 +93,9 @@ public sealed class FakeStripe : IAsyncDisposable
         }
         if (TakeFailure(recorded.Path) is { } failure)
         {
+            if (failure == 429) context.Response.Headers["Stripe-Should-Retry"] = "true";
             await WriteAsync(context, failure, failure == 429
-                ? Error("rate_limit_error", "rate_limit", "Too many requests hit the API too quickly.")
+                ? Error("invalid_request_error", "lock_timeout", "This object cannot be accessed right now because another API request or Stripe process is currently accessing it.")
                 : Error("api_error", null, "An unknown error occurred."));
             return;
         }

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Stripe;
 using Taskee.Api.Billing.Reconciliation;
 using Taskee.Api.Billing.Stripe;
 using Taskee.Grains.Storage;
@@ -12,7 +12,7 @@ using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Billing;
 
-/// <summary>The Stripe client, reconciliation and reads from Stripe, against a fake Stripe API on loopback.</summary>
+/// <summary>Stripe.net's client as the node configures it, reconciliation and reads from Stripe, against a fake Stripe API on loopback.</summary>
 public sealed class StripeApiTests : IAsyncLifetime
 {
     private FakeStripe _stripe = null!;
@@ -30,49 +30,52 @@ public sealed class StripeApiTests : IAsyncLifetime
         await _stripe.DisposeAsync();
     }
 
-    private StripeClient Client => _node.Service<StripeClient>();
+    private StripeApi Api => _node.Service<StripeApi>();
 
     [Fact]
-    public async Task A_post_answered_429_then_500_is_retried_with_the_same_idempotency_key()
+    public async Task A_post_answered_429_lock_timeout_then_500_is_retried_with_the_same_idempotency_key_and_the_librarys_api_version()
     {
         _stripe.Put(new JsonObject { ["id"] = "cus_retry", ["object"] = "customer" });
         _stripe.FailNext(1, 429, "/v1/invoices");
         _stripe.FailNext(1, 500, "/v1/invoices");
 
-        var invoice = await Client.PostAsync("v1/invoices", [new("customer", "cus_retry"), new("collection_method", "send_invoice")], "key-retry-1");
+        var invoice = await Api.Invoices.CreateAsync(new InvoiceCreateOptions { Customer = "cus_retry", CollectionMethod = "send_invoice" },
+            new RequestOptions { IdempotencyKey = "key-retry-1" });
 
-        Assert.StartsWith("in_fake_", StripeJson.String(invoice, "id"));
+        Assert.StartsWith("in_fake_", invoice.Id);
         var calls = _stripe.RequestsTo("/v1/invoices");
         Assert.Equal(3, calls.Count);
         Assert.All(calls, c => Assert.Equal("key-retry-1", c.IdempotencyKey));
         Assert.All(calls, c => Assert.Equal("send_invoice", c.Form["collection_method"]));
+        Assert.All(calls, c => Assert.Equal(StripeConfiguration.ApiVersion, c.StripeVersion));
         Assert.Single(_stripe.All("invoice"));
     }
 
     [Fact]
-    public async Task Retries_end_after_the_configured_number_with_a_typed_error()
+    public async Task Retries_end_after_the_configured_number_with_stripes_error()
     {
         _stripe.FailNext(10, 500, "/v1/subscriptions/sub_flaky");
 
-        var error = await Assert.ThrowsAsync<StripeApiException>(() => Client.GetAsync("v1/subscriptions/sub_flaky"));
+        var error = await Assert.ThrowsAsync<StripeException>(() => Api.Subscriptions.GetAsync("sub_flaky"));
 
-        Assert.Equal(HttpStatusCode.InternalServerError, error.Status);
-        Assert.Equal("api_error", error.Type);
-        Assert.True(error.IsTransient);
+        Assert.Equal(HttpStatusCode.InternalServerError, error.HttpStatusCode);
+        Assert.Equal("api_error", error.StripeError.Type);
+        Assert.True(StripeFailures.IsTransient(error, default));
         Assert.Equal(4, _stripe.RequestsTo("/v1/subscriptions/sub_flaky").Count); // the first try and 3 retries
     }
 
     [Fact]
     public async Task A_request_stripe_refuses_is_not_retried_and_carries_stripes_error()
     {
-        var error = await Assert.ThrowsAsync<StripeApiException>(() => Client.GetAsync("v1/subscriptions/sub_nowhere"));
+        var error = await Assert.ThrowsAsync<StripeException>(() => Api.Subscriptions.GetAsync("sub_nowhere"));
 
-        Assert.Equal(HttpStatusCode.NotFound, error.Status);
-        Assert.Equal("invalid_request_error", error.Type);
-        Assert.Equal("resource_missing", error.Code);
-        Assert.Contains("sub_nowhere", error.StripeMessage);
-        Assert.NotNull(error.RequestId);
-        Assert.False(error.IsTransient);
+        Assert.Equal(HttpStatusCode.NotFound, error.HttpStatusCode);
+        Assert.Equal("invalid_request_error", error.StripeError.Type);
+        Assert.Equal("resource_missing", error.StripeError.Code);
+        Assert.Contains("sub_nowhere", error.StripeError.Message);
+        Assert.NotNull(error.StripeResponse?.RequestId);
+        Assert.False(StripeFailures.IsTransient(error, default));
+        Assert.True(error.IsNotFound());
         Assert.Single(_stripe.RequestsTo("/v1/subscriptions/sub_nowhere"));
     }
 
@@ -84,17 +87,17 @@ public sealed class StripeApiTests : IAsyncLifetime
         var closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var services = new ServiceCollection();
-        services.AddHttpClient(StripeClient.HttpClientName);
+        services.AddHttpClient(StripeApi.HttpClientName);
         await using var provider = services.BuildServiceProvider();
-        var client = new StripeClient(provider.GetRequiredService<IHttpClientFactory>(),
-            Options.Create(new StripeOptions { ApiKey = FakeStripe.ApiKey, BaseUrl = $"http://127.0.0.1:{closedPort}", MaxRetries = 2, RetryBaseDelay = TimeSpan.FromMilliseconds(1) }),
-            TimeProvider.System, NullLogger<StripeClient>.Instance);
+        var api = new StripeApi(provider.GetRequiredService<IHttpClientFactory>(),
+            Options.Create(new StripeOptions { ApiKey = FakeStripe.ApiKey, BaseUrl = $"http://127.0.0.1:{closedPort}", MaxRetries = 1 }));
 
-        var error = await Assert.ThrowsAsync<StripeApiException>(() => client.PostAsync("v1/invoices", [new("customer", "cus_x")], "key-unreachable"));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => api.Invoices.CreateAsync(new InvoiceCreateOptions { Customer = "cus_x" },
+            new RequestOptions { IdempotencyKey = "key-unreachable" }));
 
-        Assert.Null(error.Status);
-        Assert.Equal(StripeApiException.ConnectionError, error.Type);
-        Assert.True(error.IsTransient);
+        Assert.True(StripeFailures.IsStripeFailure(error, default));
+        Assert.True(StripeFailures.IsTransient(error, default));
+        Assert.StartsWith("api_connection_error", StripeFailures.Describe(error));
     }
 
     [Fact]
@@ -189,7 +192,6 @@ public sealed class StripeApiTests : IAsyncLifetime
                 $"--Storage:ConnectionString={_node.Node.Database.ConnectionString}",
                 $"--Billing:Stripe:ApiKey={FakeStripe.ApiKey}",
                 $"--Billing:Stripe:BaseUrl={_stripe.Url}",
-                "--Billing:Stripe:RetryBaseDelay=00:00:00.010",
                 $"--Orleans:GatewayPort={_node.Node.Setting("Orleans:GatewayPort")}",
             ]);
         }

@@ -10,10 +10,13 @@ public static class StripeSigner
     public const string Secret = "whsec_test_current_5b1f0e6a9c2d4e8f";
     public const string PreviousSecret = "whsec_test_previous_7c3a2b1d0e9f8a6b";
 
-    public static string V1(string secret, long timestamp, string body)
+    public static string V1(string secret, long timestamp, string body) => V1(secret, timestamp.ToString(CultureInfo.InvariantCulture), body);
+
+    /// <summary>Over the timestamp's text as the header carries it, whatever it is.</summary>
+    public static string V1(string secret, string timestamp, string body)
     {
         using var hmac = new HMACSHA256(Encoding.UTF8.GetBytes(secret));
-        var mac = hmac.ComputeHash(Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + "." + body));
+        var mac = hmac.ComputeHash(Encoding.UTF8.GetBytes(timestamp + "." + body));
         return Convert.ToHexString(mac).ToLowerInvariant();
     }
 

@@ -67,6 +67,24 @@ public sealed class StripeWebhookTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_event_of_an_api_version_other_than_the_librarys_is_accepted_and_applied()
+    {
+        var evt = _life.Stripe.Event("customer.subscription.created", Lifecycle.T0,
+            _life.Stripe.Subscription("active", "price_hook_pro", Lifecycle.T0, Lifecycle.T0, Lifecycle.T0.AddMonths(1), orgIdMetadata: _life.OrgId),
+            id: $"evt_{Guid.NewGuid():N}", apiVersion: "2019-02-19");
+
+        var response = await _node.DeliverAsync(evt);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await _node.ProcessAsync();
+        Assert.Equal("processed", (await _node.StoredEventAsync(evt["id"]!.GetValue<string>()))!.Status);
+        var billing = await _node.BillingAsync(_life.OrgId);
+        Assert.Equal("pro", billing["plan"]!.GetValue<string>());
+        Assert.Equal("active", billing["status"]!.GetValue<string>());
+        Assert.Equal(Lifecycle.T0.AddMonths(1), billing["subscription"]!["currentPeriodEnd"]!.GetValue<DateTimeOffset>());
+    }
+
+    [Fact]
     public async Task A_header_with_a_signature_per_secret_is_accepted()
     {
         var body = SubscriptionCreated().ToJsonString();

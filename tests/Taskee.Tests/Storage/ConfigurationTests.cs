@@ -57,14 +57,16 @@ public sealed class ConfigurationTests
         Assert.Contains(named, await stderr);
     }
 
-    [Fact]
-    public async Task A_node_given_a_setting_that_lost_its_meaning_starts_and_warns_naming_it()
+    [Theory]
+    [InlineData("Quota:LeaseTtl", "00:00:05")]
+    [InlineData("Billing:Stripe:RetryBaseDelay", "00:00:00.500")]
+    public async Task A_node_given_a_setting_that_lost_its_meaning_starts_and_warns_naming_it(string setting, string value)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
         var directory = Directory.CreateTempSubdirectory("taskee-obsolete-").FullName;
         var start = new System.Diagnostics.ProcessStartInfo("dotnet",
         [
-            silo, "--Quota:LeaseTtl=00:00:05", "--Urls=http://127.0.0.1:0", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
+            silo, $"--{setting}={value}", "--Urls=http://127.0.0.1:0", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
             "--Orleans:SiloPort=" + FreePort(), "--Orleans:GatewayPort=" + FreePort(), "--Logging:LogLevel:Default=Warning",
         ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
@@ -74,7 +76,7 @@ public sealed class ConfigurationTests
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             string? line;
             do line = await process.StandardOutput.ReadLineAsync(timeout.Token);
-            while (line is not null && !line.Contains("Quota:LeaseTtl", StringComparison.Ordinal));
+            while (line is not null && !line.Contains(setting, StringComparison.Ordinal));
 
             Assert.NotNull(line);
             Assert.Contains("no meaning", (line + await process.StandardOutput.ReadLineAsync(timeout.Token)), StringComparison.Ordinal);
