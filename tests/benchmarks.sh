@@ -166,5 +166,7 @@ echo "Database writes (ledgerRoundTrips) per 1,000 consumes, one hot organisatio
 echo "  steady state:                                  $(awk "$per_thousand" "$WORK/writes-steady")"
 echo "  consume runs of the rounds, each after others: $(awk "$per_thousand" "$WORK/writes-from-idle")"
 progress "Cluster: silo processes on PostgreSQL, 1 against 3, change propagation (about 2 minutes)"
+kill "$SILO_PID" 2>/dev/null && wait "$SILO_PID" 2>/dev/null; SILO_PID=""
+pg_start || exit 1
 TASKEE_CHAOS_PG="$PG_CONNECTION" dotnet run -c Release --no-build --project tests/Taskee.Chaos -- --measure "$SECONDS_PER_RUN" || exit 1
 progress "Done"
