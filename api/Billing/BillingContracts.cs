@@ -53,8 +53,27 @@ public sealed record BillingResponse(
     public static string AuditJson(Organisation o) => JsonSerializer.Serialize(From(o), AuditJsonOptions.Options);
 }
 
-/// <summary>Links an organisation to a Stripe customer: <c>{"stripeCustomerId":"cus_..."}</c>.</summary>
-public sealed partial record LinkBillingRequest(string? StripeCustomerId) : IValidatable
+/// <summary>
+/// Links an organisation to a Stripe customer: <c>{"stripeCustomerId":"cus_..."}</c>. The other fields of
+/// <see cref="BillingResponse"/> are accepted so a billing state read with GET can be sent back: <c>orgId</c> must be the
+/// organisation in the path; the rest is what billing derived from Stripe and is ignored (the plan and status change
+/// through Stripe or <c>PATCH /v1/organisations/{orgId}</c>).
+/// </summary>
+public sealed partial record LinkBillingRequest(
+    string? StripeCustomerId,
+    string? OrgId = null,
+    JsonElement? Plan = null,
+    JsonElement? Status = null,
+    JsonElement? BillingAnchor = null,
+    JsonElement? Delinquent = null,
+    JsonElement? Subscription = null,
+    JsonElement? RestrictedFeatures = null,
+    JsonElement? GraceEndsAt = null,
+    JsonElement? NextChangeAt = null,
+    JsonElement? Invoices = null,
+    JsonElement? Disputes = null,
+    JsonElement? ManualInvoices = null,
+    JsonElement? Version = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {

@@ -46,6 +46,8 @@ public static class BillingEndpoints
         BillingApplier applier, OrganisationGrains grains, StripeEventProcessor processor, StripeApi stripe, BillingReconciler reconciler,
         TimeProvider clock, ILoggerFactory loggers, HttpContext http, CancellationToken ct)
     {
+        if (request.OrgId is not null && request.OrgId != orgId)
+            return Problems.Validation("orgId", $"orgId is read-only and names the organisation in the path: send '{orgId}' or leave it out.");
         var customerId = request.StripeCustomerId!;
         if (await billing.FindByCustomerAsync(customerId, ct) is { } other && other != orgId)
             return CustomerTaken(customerId);

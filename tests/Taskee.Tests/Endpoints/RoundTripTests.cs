@@ -55,4 +55,34 @@ public sealed class RoundTripTests(NodeFixture fixture) : IClassFixture<NodeFixt
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(sso.ToJsonString(), (await _admin.GetJsonAsync($"/v1/organisations/{id}/sso")).ToJsonString());
     }
+
+    [Fact]
+    public async Task A_billing_state_read_with_get_can_be_put_back_unchanged()
+    {
+        var id = TestApi.NewOrgId();
+        await _admin.CreateOrganisationAsync(id, "pro");
+        var customer = "cus_" + Guid.NewGuid().ToString("N")[..14];
+        (await _admin.PutAsync($"/v1/organisations/{id}/billing", TestApi.Json(new { stripeCustomerId = customer }))).EnsureSuccessStatusCode();
+        var billing = await _admin.GetJsonAsync($"/v1/organisations/{id}/billing");
+
+        var response = await _admin.PutAsync($"/v1/organisations/{id}/billing", TestApi.Json(billing.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = await _admin.GetJsonAsync($"/v1/organisations/{id}/billing");
+        Assert.Equal(billing["version"]!.GetValue<long>(), after["version"]!.GetValue<long>()); // nothing changed, no new version
+        Assert.Equal(customer, after["stripeCustomerId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_billing_state_naming_another_organisation_is_a_400_and_links_nothing()
+    {
+        var id = TestApi.NewOrgId();
+        await _admin.CreateOrganisationAsync(id, "pro");
+
+        var problem = await (await _admin.PutAsync($"/v1/organisations/{id}/billing",
+            TestApi.Json(new { orgId = "someone-else", stripeCustomerId = "cus_" + Guid.NewGuid().ToString("N")[..14] }))).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.NotNull(problem["errors"]!["orgId"]);
+        Assert.Null((await _admin.GetJsonAsync($"/v1/organisations/{id}/billing"))["stripeCustomerId"]?.GetValue<string>());
+    }
 }
