@@ -26,7 +26,8 @@ public static class BillingEndpoints
         group.MapPut("/", LinkAsync).RequireAuthorization(Permissions.BillingWrite)
             .Validates<LinkBillingRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("LinkBilling");
         group.MapPost("/invoices", CreateInvoiceAsync).RequireAuthorization(Permissions.InvoicesWrite)
-            .Validates<CreateInvoiceRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("CreateInvoice");
+            .Validates<CreateInvoiceRequest>().WithMetadata(new IdempotentMutationAttribute()).WithName("CreateInvoice")
+            .ProducesProblem(StatusCodes.Status502BadGateway); // Stripe refused or failed: the answer says whether to retry
     }
 
     public static async Task<Results<Ok<BillingResponse>, ProblemHttpResult>> GetAsync(
