@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +20,9 @@ public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<ApiOp
             return;
         }
 
-        if (context.Request.ContentLength is null && context.Request.Body.CanRead)
+        // Only a request that can carry a body without announcing its length (chunked) needs counting while read;
+        // a GET without a body passes untouched.
+        if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
             context.Request.Body = new LengthLimitedStream(context.Request.Body, limit);
 
         await next(context);
