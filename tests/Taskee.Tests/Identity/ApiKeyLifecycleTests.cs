@@ -34,6 +34,25 @@ public sealed class ApiKeyLifecycleTests
     }
 
     [Fact]
+    public async Task An_old_secret_verified_earlier_is_refused_once_its_grace_ends_even_while_the_key_is_cached()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var node = await new TaskeeNode(database, new Dictionary<string, string?> { ["Auth:ApiKeyRotationGrace"] = "00:00:10" }, clock).StartAsync();
+        var admin = node.Admin();
+        var id = TestApi.NewOrgId("k");
+        await admin.CreateOrganisationAsync(id);
+        var created = await (await admin.PostAsync($"/v1/organisations/{id}/api-keys", TestApi.Json(new { name = "svc", scopes = new[] { "admin" } }))).ReadJsonAsync();
+        var oldKey = created["key"]!.GetValue<string>();
+        await (await node.Client(oldKey).PostAsync($"/v1/organisations/{id}/api-keys/{created["id"]!.GetValue<string>()}/rotate", null)).ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, (await node.Client(oldKey).GetAsync($"/v1/organisations/{id}")).StatusCode); // verified with the previous secret
+
+        clock.Set(clock.GetUtcNow().AddSeconds(11)); // past the grace, well inside the key cache's 30 s
+
+        await (await node.Client(oldKey).GetAsync($"/v1/organisations/{id}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_rate_limit_hit_is_a_429_with_retry_after_and_a_problem()
     {
         await using var database = await TestDatabase.CreateAsync();
