@@ -61,7 +61,10 @@ public sealed record SetLimitRequest(long? Limit) : IValidatable
     }
 }
 
-public sealed record SetFeatureRequest(bool? Enabled) : IValidatable
+/// <summary>An organisation's override of one feature.</summary>
+/// <param name="Reason">Read-only, accepted so the answer of <c>GET .../features/{feature}</c> can be sent back: ignored
+/// (the reason of an override is always <c>override</c>).</param>
+public sealed record SetFeatureRequest(bool? Enabled, string? Reason = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {

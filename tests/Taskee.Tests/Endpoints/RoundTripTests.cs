@@ -85,4 +85,18 @@ public sealed class RoundTripTests(NodeFixture fixture) : IClassFixture<NodeFixt
         Assert.NotNull(problem["errors"]!["orgId"]);
         Assert.Null((await _admin.GetJsonAsync($"/v1/organisations/{id}/billing"))["stripeCustomerId"]?.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_feature_decision_read_with_get_can_be_put_back_as_the_override()
+    {
+        var id = TestApi.NewOrgId();
+        await _admin.CreateOrganisationAsync(id, "enterprise");
+        var feature = await _admin.GetJsonAsync($"/v1/organisations/{id}/features/sso");
+
+        var response = await _admin.PutAsync($"/v1/organisations/{id}/features/sso", TestApi.Json(feature.ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var after = await _admin.GetJsonAsync($"/v1/organisations/{id}/features/sso");
+        Assert.Equal(feature["enabled"]!.GetValue<bool>(), after["enabled"]!.GetValue<bool>());
+    }
 }
