@@ -9,6 +9,23 @@ namespace Taskee.Tests.Ops;
 public sealed partial class PrometheusScrapeTests
 {
     [Fact]
+    public async Task With_a_port_of_its_own_the_scrape_endpoint_is_answered_there_only_and_that_port_answers_nothing_else()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        var metricsPort = SiloProcess.FreePort();
+        await using var silo = await SiloProcess.StartAsync(database, "--Metrics:Prometheus=true", $"--Metrics:PrometheusPort={metricsPort}");
+        using var api = silo.Client();
+        using var metrics = silo.Client(metricsPort);
+
+        var scrape = await metrics.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Contains("# TYPE", await scrape.Content.ReadAsStringAsync());
+        await (await api.GetAsync("/metrics")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await metrics.GetAsync("/health/live")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task Every_metric_the_alert_rules_name_is_on_the_scrape_endpoint_once_its_instrument_recorded()
     {
         // The platform issuer is down from the start, so the JWKS monitor raises its stale alert.

@@ -32,45 +32,21 @@ public sealed class TelemetryExportTests
 
         await using var database = await TestDatabase.CreateAsync();
         // OpenTelemetry is set up by Program's composition, so this node runs as its own process.
-        var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
-        var directory = Directory.CreateTempSubdirectory("taskee-otlp-").FullName;
-        var port = FreePort();
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet",
-        [
-            silo, $"--Urls=http://127.0.0.1:{port}", $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.ConnectionString}",
-            $"--Auth:BootstrapAdminKey={TaskeeNode.AdminKey}", $"--Otlp:Endpoint={address}", "--Otlp:Protocol=http/protobuf", "--Otlp:MetricsInterval=00:00:01",
-        ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        try
+        await using (var silo = await SiloProcess.StartAsync(database,
+            $"--Otlp:Endpoint={address}", "--Otlp:Protocol=http/protobuf", "--Otlp:MetricsInterval=00:00:01"))
         {
-            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var client = silo.Client();
             client.DefaultRequestHeaders.Authorization = new("Bearer", TaskeeNode.AdminKey);
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (DateTime.UtcNow < deadline)
             {
-                try { await client.GetAsync("/v1/plans"); } catch (HttpRequestException) { /* starting */ }
+                await client.GetAsync("/v1/plans");
                 if (received.Any(r => r.Path == "metrics") && received.Any(r => r.Path == "traces")) break;
                 await Task.Delay(250);
             }
         }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
 
         Assert.Contains(received, r => r.Path == "metrics" && r.Bytes > 0);
         Assert.Contains(received, r => r.Path == "traces" && r.Bytes > 0);
-    }
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
