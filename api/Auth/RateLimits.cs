@@ -50,6 +50,8 @@ public static class RateLimits
                 "RateLimits: every plan's AdminPerSecond and UsagePerSecond must be positive, and OrganisationMultiplier at least 1.")
             .ValidateOnStart();
 
+        // The limiter's options are configured from the container, so partitioning reads settings and plans directly
+        // instead of resolving them from the request's services twice per request.
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, OrganisationPlans>((limiter, rates, plans) =>
         {
