@@ -46,8 +46,11 @@ public sealed class IssuerRegistry
 
     public IEnumerable<TrustedIssuer> All => Platform is null ? _sso.Values : _sso.Values.Prepend(Platform);
 
+    /// <summary>The issuer of a scheme: an SSO scheme is named after its issuer, so this is a lookup, not a scan.</summary>
     public TrustedIssuer? ByScheme(string scheme) =>
-        scheme == PlatformScheme ? Platform : _sso.Values.FirstOrDefault(i => i.Scheme == scheme);
+        scheme == PlatformScheme ? Platform
+        : scheme.StartsWith(SsoSchemePrefix, StringComparison.Ordinal) && _sso.TryGetValue(scheme[SsoSchemePrefix.Length..], out var sso) ? sso
+        : null;
 
     /// <summary>
     /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: an SSO issuer's own scheme, else the platform's,

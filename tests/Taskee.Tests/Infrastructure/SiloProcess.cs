@@ -28,12 +28,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync(TestDatabase database, params string[] settings)
     {
-        var port = FreePort();
+        var port = TaskeeNode.FreePort();
         var start = new ProcessStartInfo("dotnet",
         [
             Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll"), $"--Urls=http://127.0.0.1:{port}",
             $"--Storage:Provider={database.Provider}", $"--Storage:ConnectionString={database.ConnectionString}",
-            $"--Auth:BootstrapAdminKey={TaskeeNode.AdminKey}", $"--Orleans:SiloPort={FreePort()}", $"--Orleans:GatewayPort={FreePort()}",
+            $"--Auth:BootstrapAdminKey={TaskeeNode.AdminKey}", $"--Orleans:SiloPort={TaskeeNode.FreePort()}", $"--Orleans:GatewayPort={TaskeeNode.FreePort()}",
             .. settings,
         ])
         {
@@ -66,12 +66,6 @@ public sealed class SiloProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

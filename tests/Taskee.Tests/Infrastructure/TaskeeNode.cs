@@ -71,7 +71,8 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
         return state.RecordExists ? state.State?.Counters.GetValueOrDefault(metric) : null;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback TCP port free right now, for a node's HTTP, silo or gateway endpoint.</summary>
+    public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -12,7 +12,7 @@ public sealed partial class PrometheusScrapeTests
     public async Task With_a_port_of_its_own_the_scrape_endpoint_is_answered_there_only_and_that_port_answers_nothing_else()
     {
         await using var database = await TestDatabase.CreateAsync();
-        var metricsPort = SiloProcess.FreePort();
+        var metricsPort = TaskeeNode.FreePort();
         await using var silo = await SiloProcess.StartAsync(database, "--Metrics:Prometheus=true", $"--Metrics:PrometheusPort={metricsPort}");
         using var api = silo.Client();
         using var metrics = silo.Client(metricsPort);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Taskee.Api.Auth;
 using Taskee.Silo.Storage;
+using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Storage;
 
@@ -67,7 +68,7 @@ public sealed class ConfigurationTests
         var start = new System.Diagnostics.ProcessStartInfo("dotnet",
         [
             silo, $"--{setting}={value}", "--Urls=http://127.0.0.1:0", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
-            "--Orleans:SiloPort=" + FreePort(), "--Orleans:GatewayPort=" + FreePort(), "--Logging:LogLevel:Default=Warning",
+            "--Orleans:SiloPort=" + TaskeeNode.FreePort(), "--Orleans:GatewayPort=" + TaskeeNode.FreePort(), "--Logging:LogLevel:Default=Warning",
         ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
         _ = process.StandardError.ReadToEndAsync();
@@ -93,11 +94,11 @@ public sealed class ConfigurationTests
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
         var directory = Directory.CreateTempSubdirectory("taskee-elsewhere-").FullName;
-        var port = FreePort();
+        var port = TaskeeNode.FreePort();
         var start = new System.Diagnostics.ProcessStartInfo("dotnet",
         [
             silo, $"--Urls=http://127.0.0.1:{port}", $"--Storage:ConnectionString=Data Source={Path.Combine(directory, "t.db")}",
-            "--Orleans:SiloPort=" + FreePort(), "--Orleans:GatewayPort=" + FreePort(),
+            "--Orleans:SiloPort=" + TaskeeNode.FreePort(), "--Orleans:GatewayPort=" + TaskeeNode.FreePort(),
         ]) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = System.Diagnostics.Process.Start(start)!;
         var output = new System.Text.StringBuilder();
@@ -135,12 +136,5 @@ public sealed class ConfigurationTests
         {
             process.Kill(entireProcessTree: true);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
