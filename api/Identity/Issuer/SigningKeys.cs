@@ -116,7 +116,7 @@ public sealed partial class SigningKeys(IIssuerStore store, IDataProtectionProvi
         return (current, current is not null && keys.Any(k => k.Record.Generation == current.Record.Generation + 1));
     }
 
-    private SigningKeyRecord NewKey(long generation, DateTimeOffset signsFrom, DateTimeOffset signsUntil, DateTimeOffset now)
+    internal SigningKeyRecord NewKey(long generation, DateTimeOffset signsFrom, DateTimeOffset signsUntil, DateTimeOffset now)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var parameters = ecdsa.ExportParameters(includePrivateParameters: false);
