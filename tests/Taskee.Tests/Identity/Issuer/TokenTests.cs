@@ -274,6 +274,15 @@ public sealed class TokenTests(IssuerFixture fixture) : IClassFixture<IssuerFixt
         Assert.All(ring, xml => Assert.DoesNotContain("<masterKey", xml));
         Assert.All(ring, xml => Assert.Contains("taskeeEncryptedKey", xml));
 
+        // Another silo (or this one after a restart) reads the ring from the database, decrypts it, and opens the keys.
+        var otherSilo = new ServiceCollection()
+            .AddSingleton(fixture.Node.Services.GetRequiredService<IKeyRingStore>())
+            .AddSingleton(fixture.Node.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IssuerOptions>>())
+            .AddTaskeeDataProtection()
+            .BuildServiceProvider();
+        var reopened = otherSilo.GetRequiredService<IDataProtectionProvider>().CreateProtector(SigningKeys.ProtectorPurpose);
+        Assert.All(rows, row => Assert.NotEmpty(reopened.Unprotect(Convert.FromBase64String(row.PrivateKey))));
+
         var hashes = (await connection.QueryAsync<string>("SELECT token_hash FROM refresh_tokens")).ToList();
         Assert.Contains(SessionTokens.Hash(session.Tokens.RefreshToken), hashes);
         Assert.DoesNotContain(session.Tokens.RefreshToken, hashes);
