@@ -19,6 +19,7 @@ using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
+using Taskee.Api.Identity.Issuer;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
@@ -69,18 +70,21 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<IdentityCache>();
         services.AddTaskeeJwt();
+        services.AddTaskeeIssuer();
 
         // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
         services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "API key, JWT or ops session", o => o.ForwardDefaultSelector = context =>
+            .AddPolicyScheme(BearerScheme, "API key, JWT, Taskee session or ops session", o => o.ForwardDefaultSelector = context =>
                 OpsSession.UsesCookie(context) ? OpsSession.Scheme
+                : SessionCookies.UsesCookie(context) ? TaskeeTokenScheme.CookieScheme
                 : context.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                   && header["Bearer ".Length..].Trim() is var token && !token.StartsWith(ApiKeyToken.Prefix, StringComparison.Ordinal)
                     ? context.RequestServices.GetRequiredService<IssuerRegistry>().SchemeFor(token)
                     : ApiKeyAuthenticationHandler.SchemeName)
             .AddOpsSession()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddJwtBearer(IssuerRegistry.PlatformScheme);
+            .AddJwtBearer(IssuerRegistry.PlatformScheme)
+            .AddTaskeeTokens();
         services.AddAuthorization();
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionAuthorizationHandler>();
@@ -101,7 +105,7 @@ public static class ApiExtensions
         return services;
     }
 
-    /// <summary>The request pipeline, in order: ids, errors, size limit, start-up gate, auth, idempotency.</summary>
+    /// <summary>The request pipeline, in order: ids, errors, size limit, start-up gate, CSRF of cookie sessions, auth, idempotency.</summary>
     public static WebApplication UseTaskeeApi(this WebApplication app)
     {
         app.UseMiddleware<RequestIdMiddleware>();
@@ -111,6 +115,7 @@ public static class ApiExtensions
         app.UseStatusCodePages();
         app.UseMiddleware<BodySizeLimitMiddleware>();
         app.UseMiddleware<StartupGateMiddleware>();
+        app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -137,6 +142,7 @@ public static class ApiExtensions
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
+        app.MapIssuerEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();

@@ -93,6 +93,8 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
             if (removed is null) return (SeatChange.NotMember, await CountAsync(connection, transaction, orgId));
 
             await connection.ExecuteAsync("DELETE FROM members WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, transaction);
+            // Its sessions end with its membership: no refresh token of a removed member is redeemed again.
+            await SqlIssuerStore.RevokeMemberFamiliesAsync(connection, transaction, orgId, userId, clock.GetUtcNow());
             var before = JsonSerializer.Serialize(new { userId = removed.UserId, email = removed.Email, role = removed.Role });
             await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId,
                 new AuditRecord("member.removed", $"organisations/{orgId}/members/{userId}", before, null), context, clock.GetUtcNow());

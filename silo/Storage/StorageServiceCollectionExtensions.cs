@@ -36,6 +36,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOpsStore, SqlOpsStore>();
         services.AddSingleton<IStripeEventStore, SqlStripeEventStore>();
         services.AddSingleton<IBillingStore, SqlBillingStore>();
+        services.AddSingleton<IIssuerStore, SqlIssuerStore>();
+        services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         return services;
     }
 }

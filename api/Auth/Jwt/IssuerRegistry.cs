@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Taskee.Api.Identity.Issuer;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Api.Auth.Jwt;
@@ -32,10 +33,13 @@ public sealed class IssuerRegistry
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile IReadOnlyDictionary<string, TrustedIssuer> _sso = new Dictionary<string, TrustedIssuer>();
 
+    private readonly string _taskeeIssuer;
+
     public IssuerRegistry(IOptions<JwtOptions> options, IIdentityStore identity, IHttpClientFactory http, TimeProvider clock,
-        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions)
+        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions, IOptions<IssuerOptions> taskee)
     {
         (_options, _identity, _http, _clock, _schemes, _schemeOptions) = (options, identity, http, clock, schemes, schemeOptions);
+        _taskeeIssuer = taskee.Value.Url;
         var o = options.Value;
         if (o.PlatformIssuerConfigured)
             Platform = new TrustedIssuer(PlatformScheme, NewMetadata(o.Authority?.TrimEnd('/'), o.DiscoveryAddress!), o.Audience, o.OrgClaim, o.RolesClaim, null);
@@ -53,7 +57,7 @@ public sealed class IssuerRegistry
         : null;
 
     /// <summary>
-    /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: an SSO issuer's own scheme, else the platform's,
+    /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: Taskee's own, an SSO issuer's, else the platform's,
     /// which refuses issuers it does not know. Only the scheme chosen validates the token.
     /// </summary>
     public string SchemeFor(string token)
@@ -68,6 +72,7 @@ public sealed class IssuerRegistry
         {
             return PlatformScheme;
         }
+        if (issuer == _taskeeIssuer) return TaskeeTokenScheme.Scheme; // Taskee's own tokens, validated against its local keys
         return _sso.TryGetValue(issuer.TrimEnd('/'), out var sso) ? sso.Scheme : PlatformScheme;
     }
 
