@@ -19,6 +19,7 @@ using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
+using Taskee.Api.Identity.Saml;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
@@ -96,6 +97,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
+        services.AddTaskeeSaml();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -137,6 +139,8 @@ public static class ApiExtensions
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
+        app.MapSamlSettingsEndpoints();
+        app.MapSamlEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
