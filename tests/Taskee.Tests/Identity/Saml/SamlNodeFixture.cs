@@ -60,19 +60,28 @@ public sealed class SamlNodeFixture : IAsyncLifetime
 
     public RecordingSignInService SignIn { get; } = new();
 
+    public TestDatabase Database => _database!;
+
     public async Task InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
         // The node is never started itself: only this variation of it, with the sign-in service swapped.
         _node = new TaskeeNode(_database, new Dictionary<string, string?> { ["Auth:Issuer:Url"] = BaseUrl });
-        Node = _node.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<ISignInService>(SignIn)));
-        using var client = Client(null);
+        Node = await StartWithAsync(_node, SignIn);
+    }
+
+    /// <summary>Starts a variation of <paramref name="node"/> whose sign-in service is <paramref name="signIn"/>, once ready.</summary>
+    public static async Task<WebApplicationFactory<Program>> StartWithAsync(TaskeeNode node, ISignInService signIn)
+    {
+        var started = node.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton(signIn)));
+        using var client = started.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await client.GetAsync("/health/ready")).IsSuccessStatusCode)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The node did not become ready.");
             await Task.Delay(50);
         }
+        return started;
     }
 
     /// <summary>A client that does not follow redirects (the tests read them) and asks for JSON answers.</summary>
