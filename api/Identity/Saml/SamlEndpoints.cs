@@ -47,7 +47,8 @@ public static class SamlEndpoints
             return SamlRefusal.Answer(http, 400, "Bad Request", "returnTo must be a path on this site, such as /console; other sites are not allowed.");
         if (await store.GetAsync(orgId, ct) is not { } settings || await grains.GetAsync(orgId, ct) is not { } grain)
             return SamlRefusal.Answer(http, 404, "Not Found", $"Organisation '{orgId}' has no SAML sign-in configured.");
-        if (await grain.RequireFeatureAsync(Features.Sso, "SAML sign-in") is { } missing) return missing;
+        if (await grain.RequireFeatureAsync(Features.Sso, "SAML sign-in") is { } missing)
+            return SamlRefusal.Answer(http, 403, "Forbidden", missing.ProblemDetails.Detail!);
 
         var now = clock.GetUtcNow();
         var requestId = SamlMessages.NewRequestId();
@@ -93,12 +94,13 @@ public static class SamlEndpoints
 
         var now = clock.GetUtcNow();
         SamlAssertion assertion;
+        var keys = SamlCertificates.Keys(settings.IdpCertificates);
         try
         {
             var bytes = new byte[encoded.Length];
             if (!Convert.TryFromBase64String(encoded, bytes, out var length)) return Refuse(400, "The SAMLResponse is not base64.");
             var document = SamlXml.Load(bytes[..length]);
-            assertion = SamlResponseValidator.Validate(document, settings, SamlCertificates.Keys(settings.IdpCertificates), sp.EntityId(orgId), sp.AcsUrl(orgId), now);
+            assertion = SamlResponseValidator.Validate(document, settings, keys, sp.EntityId(orgId), sp.AcsUrl(orgId), now);
         }
         catch (SamlRefusedException ex)
         {
@@ -112,6 +114,10 @@ public static class SamlEndpoints
         catch (CryptographicException ex)
         {
             return Refuse(400, $"The SAMLResponse's signature could not be read: {ex.Message}");
+        }
+        finally
+        {
+            foreach (var key in keys) key.Dispose();
         }
 
         string returnTo;

@@ -378,6 +378,19 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
     }
 
     [Fact]
+    public async Task A_signature_element_that_is_not_a_signature_is_a_4xx_not_a_500()
+    {
+        using var org = await OrgAsync();
+        var document = TestSamlIdp.Build(org.Spec());
+        var assertion = TestSamlIdp.Assertion(document);
+        var signature = document.CreateElement("ds", "Signature", SignedXml.XmlDsigNamespaceUrl);
+        signature.InnerXml = "<ds:SignedInfo xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\"><ds:Garbage/></ds:SignedInfo>";
+        assertion.InsertAfter(signature, assertion.FirstChild);
+
+        await org.AssertRefusedAsync(await org.PostAsync(document), "signature");
+    }
+
+    [Fact]
     public async Task A_post_without_a_saml_response_is_a_400()
     {
         using var org = await OrgAsync();
