@@ -20,6 +20,7 @@ using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
 using Taskee.Api.Identity.Issuer;
+using Taskee.Api.Identity.Saml;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
@@ -100,6 +101,7 @@ public static class ApiExtensions
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
+        services.AddTaskeeSaml();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -143,6 +145,8 @@ public static class ApiExtensions
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
         app.MapIssuerEndpoints();
+        app.MapSamlSettingsEndpoints();
+        app.MapSamlEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();

@@ -33,6 +33,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IUsageStore, SqlUsageStore>();
         services.AddSingleton<IIdentityStore, SqlIdentityStore>();
+        services.AddSingleton<ISamlStore, SqlSamlStore>();
         services.AddSingleton<IOpsStore, SqlOpsStore>();
         services.AddSingleton<IStripeEventStore, SqlStripeEventStore>();
         services.AddSingleton<IBillingStore, SqlBillingStore>();
