@@ -19,6 +19,7 @@ using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
+using Taskee.Api.Identity.Oidc;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
@@ -69,6 +70,7 @@ public static class ApiExtensions
         services.AddSingleton<ApiKeyCache>();
         services.AddSingleton<IdentityCache>();
         services.AddTaskeeJwt();
+        services.AddTaskeeOidc();
 
         // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
         services.AddAuthentication(BearerScheme)
@@ -137,6 +139,7 @@ public static class ApiExtensions
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
+        app.MapOidcEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();

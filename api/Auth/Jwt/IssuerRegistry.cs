@@ -10,6 +10,12 @@ namespace Taskee.Api.Auth.Jwt;
 /// <param name="Sso">The organisation's SSO settings; null for the platform issuer.</param>
 public sealed record TrustedIssuer(string Scheme, IssuerMetadata Metadata, string? Audience, string? OrgClaim, string RolesClaim, SsoSettings? Sso);
 
+/// <summary>Told after each reload with every organisation's SSO settings, so what else is built on them (OIDC sign-in) follows.</summary>
+public interface ISsoSettingsListener
+{
+    void SsoReloaded(IReadOnlyCollection<SsoSettings> settings);
+}
+
 /// <summary>
 /// Every issuer this node trusts. The platform issuer is the static scheme <see cref="PlatformScheme"/>; each SSO issuer
 /// gets a JwtBearer scheme of its own, added, changed and removed at run time as the organisations' settings change
@@ -29,13 +35,15 @@ public sealed class IssuerRegistry
     private readonly TimeProvider _clock;
     private readonly IAuthenticationSchemeProvider _schemes;
     private readonly IOptionsMonitorCache<JwtBearerOptions> _schemeOptions;
+    private readonly IReadOnlyList<ISsoSettingsListener> _listeners;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile IReadOnlyDictionary<string, TrustedIssuer> _sso = new Dictionary<string, TrustedIssuer>();
 
     public IssuerRegistry(IOptions<JwtOptions> options, IIdentityStore identity, IHttpClientFactory http, TimeProvider clock,
-        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions)
+        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions, IEnumerable<ISsoSettingsListener> listeners)
     {
         (_options, _identity, _http, _clock, _schemes, _schemeOptions) = (options, identity, http, clock, schemes, schemeOptions);
+        _listeners = listeners.ToList();
         var o = options.Value;
         if (o.PlatformIssuerConfigured)
             Platform = new TrustedIssuer(PlatformScheme, NewMetadata(o.Authority?.TrimEnd('/'), o.DiscoveryAddress!), o.Audience, o.OrgClaim, o.RolesClaim, null);
@@ -51,6 +59,9 @@ public sealed class IssuerRegistry
         scheme == PlatformScheme ? Platform
         : scheme.StartsWith(SsoSchemePrefix, StringComparison.Ordinal) && _sso.TryGetValue(scheme[SsoSchemePrefix.Length..], out var sso) ? sso
         : null;
+
+    /// <summary>An organisation's SSO issuer by its issuer URL (with or without a trailing slash).</summary>
+    public TrustedIssuer? BySsoIssuer(string issuer) => _sso.TryGetValue(issuer.TrimEnd('/'), out var sso) ? sso : null;
 
     /// <summary>
     /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: an SSO issuer's own scheme, else the platform's,
@@ -102,6 +113,8 @@ public sealed class IssuerRegistry
                     _schemes.TryAddScheme(new AuthenticationScheme(trusted.Scheme, null, typeof(JwtBearerHandler)));
                 if (old != trusted) _schemeOptions.TryRemove(trusted.Scheme); // rebuilt from the new settings on next use
             }
+            var all = after.Values.Select(t => t.Sso!).ToList();
+            foreach (var listener in _listeners) listener.SsoReloaded(all);
         }
         finally
         {
