@@ -21,6 +21,7 @@ using Taskee.Api.Flags;
 using Taskee.Api.Identity;
 using Taskee.Api.Identity.Issuer;
 using Taskee.Api.Identity.Saml;
+using Taskee.Api.Identity.Oidc;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
@@ -72,6 +73,7 @@ public static class ApiExtensions
         services.AddSingleton<IdentityCache>();
         services.AddTaskeeJwt();
         services.AddTaskeeIssuer();
+        services.AddTaskeeOidc();
 
         // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
         services.AddAuthentication(BearerScheme)
@@ -147,6 +149,7 @@ public static class ApiExtensions
         app.MapIssuerEndpoints();
         app.MapSamlSettingsEndpoints();
         app.MapSamlEndpoints();
+        app.MapOidcEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();

@@ -22,11 +22,20 @@ public sealed class SqlIdentityStore(SqlDialect dialect, TimeProvider clock) : S
         public string Audience { get; set; } = "";
         public string? OrgClaim { get; set; }
         public string RolesClaim { get; set; } = "";
+        public string? ClientId { get; set; }
+        public string? ClientSecret { get; set; }
+        public string GroupsClaim { get; set; } = OidcSignIn.DefaultGroupsClaim;
+        public string GroupRoles { get; set; } = "{}";
+        public string DefaultRole { get; set; } = OidcSignIn.DefaultDefaultRole;
+        public long JitProvisioning { get; set; } = 1;
+        public string Scopes { get; set; } = OidcSignIn.DefaultScopes;
 
-        public SsoSettings ToSettings() => new(OrgId, Issuer, Audience, OrgClaim, RolesClaim);
+        public SsoSettings ToSettings() => new(OrgId, Issuer, Audience, OrgClaim, RolesClaim, ClientId is null ? null
+            : new OidcSignIn(ClientId, ClientSecret, GroupsClaim, StoredJson.ReadMap<string>(GroupRoles), DefaultRole, JitProvisioning != 0, Scopes));
     }
 
-    private const string SsoColumns = "org_id, issuer, audience, org_claim, roles_claim";
+    private const string SsoColumns =
+        "org_id, issuer, audience, org_claim, roles_claim, client_id, client_secret, groups_claim, group_roles, default_role, jit_provisioning, scopes";
 
     public async Task<IReadOnlyList<CustomRole>> ListRolesAsync(string orgId, CancellationToken ct = default)
     {
@@ -80,11 +89,28 @@ public sealed class SqlIdentityStore(SqlDialect dialect, TimeProvider clock) : S
             return await InTransactionAsync(async (connection, transaction) =>
             {
                 var now = clock.GetUtcNow();
+                // Without OIDC sign-in its columns go back to their defaults, so a secret is never kept for no client.
+                var oidc = settings.Oidc;
                 await connection.ExecuteAsync($"""
-                    INSERT INTO org_sso ({SsoColumns}, updated_at) VALUES (@OrgId, @Issuer, @Audience, @OrgClaim, @RolesClaim, @Now)
+                    INSERT INTO org_sso ({SsoColumns}, updated_at)
+                    VALUES (@OrgId, @Issuer, @Audience, @OrgClaim, @RolesClaim, @ClientId, @ClientSecret, @GroupsClaim, @GroupRoles,
+                            @DefaultRole, @JitProvisioning, @Scopes, @Now)
                     ON CONFLICT (org_id) DO UPDATE SET issuer = excluded.issuer, audience = excluded.audience, org_claim = excluded.org_claim,
-                        roles_claim = excluded.roles_claim, updated_at = excluded.updated_at
-                    """, new { settings.OrgId, settings.Issuer, settings.Audience, settings.OrgClaim, settings.RolesClaim, Now = Iso.ToText(now) }, transaction);
+                        roles_claim = excluded.roles_claim, client_id = excluded.client_id, client_secret = excluded.client_secret,
+                        groups_claim = excluded.groups_claim, group_roles = excluded.group_roles, default_role = excluded.default_role,
+                        jit_provisioning = excluded.jit_provisioning, scopes = excluded.scopes, updated_at = excluded.updated_at
+                    """, new
+                    {
+                        settings.OrgId, settings.Issuer, settings.Audience, settings.OrgClaim, settings.RolesClaim,
+                        oidc?.ClientId, ClientSecret = oidc?.ProtectedClientSecret,
+                        GroupsClaim = oidc?.GroupsClaim ?? OidcSignIn.DefaultGroupsClaim,
+                        GroupRoles = StoredJson.Write(new SortedDictionary<string, string>(
+                            oidc?.GroupRoles.ToDictionary() ?? [], StringComparer.Ordinal)),
+                        DefaultRole = oidc?.DefaultRole ?? OidcSignIn.DefaultDefaultRole,
+                        JitProvisioning = (oidc?.JitProvisioning ?? true) ? 1L : 0L,
+                        Scopes = oidc?.Scopes ?? OidcSignIn.DefaultScopes,
+                        Now = Iso.ToText(now),
+                    }, transaction);
                 await AuditAppender.AppendAsync(connection, transaction, Dialect, settings.OrgId, audit, context, now);
                 await Dialect.NotifyAsync(connection, transaction, new ChangeNotice(ChangeNotice.Identity, settings.OrgId, 0));
                 return new WriteResult<SsoSettings>(WriteStatus.Done, settings);

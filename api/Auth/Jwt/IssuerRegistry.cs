@@ -11,6 +11,12 @@ namespace Taskee.Api.Auth.Jwt;
 /// <param name="Sso">The organisation's SSO settings; null for the platform issuer.</param>
 public sealed record TrustedIssuer(string Scheme, IssuerMetadata Metadata, string? Audience, string? OrgClaim, string RolesClaim, SsoSettings? Sso);
 
+/// <summary>Told after each reload with every organisation's SSO settings, so what else is built on them (OIDC sign-in) follows.</summary>
+public interface ISsoSettingsListener
+{
+    void SsoReloaded(IReadOnlyCollection<SsoSettings> settings);
+}
+
 /// <summary>
 /// Every issuer this node trusts. The platform issuer is the static scheme <see cref="PlatformScheme"/>; each SSO issuer
 /// gets a JwtBearer scheme of its own, added, changed and removed at run time as the organisations' settings change
@@ -30,16 +36,19 @@ public sealed class IssuerRegistry
     private readonly TimeProvider _clock;
     private readonly IAuthenticationSchemeProvider _schemes;
     private readonly IOptionsMonitorCache<JwtBearerOptions> _schemeOptions;
+    private readonly IReadOnlyList<ISsoSettingsListener> _listeners;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile IReadOnlyDictionary<string, TrustedIssuer> _sso = new Dictionary<string, TrustedIssuer>();
 
     private readonly string _taskeeIssuer;
 
     public IssuerRegistry(IOptions<JwtOptions> options, IIdentityStore identity, IHttpClientFactory http, TimeProvider clock,
-        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions, IOptions<IssuerOptions> taskee)
+        IAuthenticationSchemeProvider schemes, IOptionsMonitorCache<JwtBearerOptions> schemeOptions, IOptions<IssuerOptions> taskee,
+        IEnumerable<ISsoSettingsListener> listeners)
     {
         (_options, _identity, _http, _clock, _schemes, _schemeOptions) = (options, identity, http, clock, schemes, schemeOptions);
         _taskeeIssuer = taskee.Value.Url;
+        _listeners = listeners.ToList();
         var o = options.Value;
         if (o.PlatformIssuerConfigured)
             Platform = new TrustedIssuer(PlatformScheme, NewMetadata(o.Authority?.TrimEnd('/'), o.DiscoveryAddress!), o.Audience, o.OrgClaim, o.RolesClaim, null);
@@ -55,6 +64,9 @@ public sealed class IssuerRegistry
         scheme == PlatformScheme ? Platform
         : scheme.StartsWith(SsoSchemePrefix, StringComparison.Ordinal) && _sso.TryGetValue(scheme[SsoSchemePrefix.Length..], out var sso) ? sso
         : null;
+
+    /// <summary>An organisation's SSO issuer by its issuer URL (with or without a trailing slash).</summary>
+    public TrustedIssuer? BySsoIssuer(string issuer) => _sso.TryGetValue(issuer.TrimEnd('/'), out var sso) ? sso : null;
 
     /// <summary>
     /// The scheme for a bearer JWT, by its (not yet validated) <c>iss</c>: Taskee's own, an SSO issuer's, else the platform's,
@@ -107,6 +119,8 @@ public sealed class IssuerRegistry
                     _schemes.TryAddScheme(new AuthenticationScheme(trusted.Scheme, null, typeof(JwtBearerHandler)));
                 if (old != trusted) _schemeOptions.TryRemove(trusted.Scheme); // rebuilt from the new settings on next use
             }
+            var all = after.Values.Select(t => t.Sso!).ToList();
+            foreach (var listener in _listeners) listener.SsoReloaded(all);
         }
         finally
         {

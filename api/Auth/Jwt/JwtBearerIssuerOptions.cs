@@ -11,7 +11,7 @@ namespace Taskee.Api.Auth.Jwt;
 /// </summary>
 public sealed class JwtBearerIssuerOptions(IssuerRegistry issuers, IOptions<JwtOptions> jwt) : IConfigureNamedOptions<JwtBearerOptions>
 {
-    private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSsaPssSha256];
+    public static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSsaPssSha256];
 
     public void Configure(string? name, JwtBearerOptions options)
     {
@@ -21,26 +21,29 @@ public sealed class JwtBearerIssuerOptions(IssuerRegistry issuers, IOptions<JwtO
         options.EventsType = typeof(JwtCallerEvents);
         options.MapInboundClaims = false;
         options.ConfigurationManager = trusted?.Metadata.Manager; // none: no platform issuer, every token is refused
-        options.TokenValidationParameters = new TokenValidationParameters
-        {
-            ValidIssuer = trusted?.Metadata.ExpectedIssuer,
-            ValidAudience = trusted?.Audience,
-            ValidateAudience = true,
-            ValidAlgorithms = Algorithms,
-            RequireSignedTokens = true,
-            RequireExpirationTime = true,
-            ValidateLifetime = true,
-            ClockSkew = o.ClockSkew,
-            ValidTypes = o.RequireAccessTokenType ? ["at+jwt", "application/at+jwt"] : null,
-            // A token that names its key is checked against that key only; one without a kid against every key.
-            TryAllIssuerSigningKeys = false,
-            IssuerSigningKeyResolverUsingConfiguration = (_, _, kid, parameters, configuration) =>
-            {
-                var keys = (configuration?.SigningKeys ?? []).Concat(parameters.IssuerSigningKeys ?? []);
-                return kid is null ? keys : keys.Where(k => k.KeyId == kid);
-            },
-        };
+        options.TokenValidationParameters = Parameters(trusted?.Metadata.ExpectedIssuer, trusted?.Audience, o.ClockSkew);
+        options.TokenValidationParameters.ValidTypes = o.RequireAccessTokenType ? ["at+jwt", "application/at+jwt"] : null;
     }
+
+    /// <summary>How every token of an issuer is checked, bearer token or OIDC ID token alike.</summary>
+    public static TokenValidationParameters Parameters(string? issuer, string? audience, TimeSpan clockSkew) => new()
+    {
+        ValidIssuer = issuer,
+        ValidAudience = audience,
+        ValidateAudience = true,
+        ValidAlgorithms = Algorithms,
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = clockSkew,
+        // A token that names its key is checked against that key only; one without a kid against every key.
+        TryAllIssuerSigningKeys = false,
+        IssuerSigningKeyResolverUsingConfiguration = (_, _, kid, parameters, configuration) =>
+        {
+            var keys = (configuration?.SigningKeys ?? []).Concat(parameters.IssuerSigningKeys ?? []);
+            return kid is null ? keys : keys.Where(k => k.KeyId == kid);
+        },
+    };
 
     public void Configure(JwtBearerOptions options) => Configure(Microsoft.Extensions.Options.Options.DefaultName, options);
 }

@@ -21,11 +21,15 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
     private readonly TestDatabase _database;
     private readonly Dictionary<string, string?> _settings;
     private readonly TimeProvider? _clock;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TaskeeNode(TestDatabase database, IDictionary<string, string?>? settings = null, TimeProvider? clock = null)
+    /// <param name="services">Services to add or replace after the node's own (a stand-in for one not built yet).</param>
+    public TaskeeNode(TestDatabase database, IDictionary<string, string?>? settings = null, TimeProvider? clock = null,
+        Action<IServiceCollection>? services = null)
     {
         _database = database;
         _clock = clock;
+        _services = services;
         _settings = new Dictionary<string, string?>
         {
             ["Storage:Provider"] = database.Provider,
@@ -51,6 +55,7 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         if (_clock is not null) builder.ConfigureServices(services => services.AddSingleton(_clock));
+        if (_services is not null) builder.ConfigureServices(_services);
     }
 
     /// <summary>Makes every organisation grain active on this silo write its usage now, instead of waiting for its timer.</summary>

@@ -17,8 +17,10 @@ namespace Taskee.Tests.Infrastructure;
 /// A real OpenID provider on loopback for the tests: the discovery document and the JWKS at its jwks_uri, as
 /// IdentityModel's ConfigurationManager reads them, keys it can add,
 /// drop and rotate, an off switch, and a count of JWKS requests. Issues tokens signed with its keys.
+/// For sign-in (<see cref="TestIdentityProvider"/>.Oidc.cs) it also has an authorization and a token endpoint, at its
+/// root and under tenants (<c>/t/{tenant}</c>, an issuer each, as Entra ID and Okta have), which share its keys.
 /// </summary>
-public sealed class TestIdentityProvider : IAsyncDisposable
+public sealed partial class TestIdentityProvider : IAsyncDisposable
 {
     public const string Audience = "taskee-api";
 
@@ -41,20 +43,37 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var idp = new TestIdentityProvider(app);
-        app.MapGet("/.well-known/openid-configuration", (HttpContext c) => idp.Down
-            ? Results.StatusCode(503)
-            : Results.Json(new Dictionary<string, object> { ["issuer"] = idp.Issuer, ["jwks_uri"] = $"{idp.Issuer}/jwks" }));
-        app.MapGet("/jwks", () =>
-        {
-            Interlocked.Increment(ref idp._jwksRequests);
-            if (idp.Down) return Results.StatusCode(503);
-            lock (idp._published) return Results.Content(JsonSerializer.Serialize(new { keys = idp._published.Select(k => JwkJson(k.Public)).ToList() }), "application/json");
-        });
+        app.MapGet("/.well-known/openid-configuration", () => idp.Discovery(idp.Issuer));
+        app.MapGet("/t/{tenant}/.well-known/openid-configuration", (string tenant) => idp.Discovery(idp.TenantIssuer(tenant)));
+        idp.MapSignIn(app);
+        app.MapGet("/jwks", idp.Jwks);
+        app.MapGet("/t/{tenant}/jwks", idp.Jwks);
         await app.StartAsync();
         idp.Issuer = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
         idp.AddKey("rsa-1");
         return idp;
     }
+
+    private IResult Jwks()
+    {
+        Interlocked.Increment(ref _jwksRequests);
+        if (Down) return Results.StatusCode(503);
+        lock (_published) return Results.Content(JsonSerializer.Serialize(new { keys = _published.Select(k => JwkJson(k.Public)).ToList() }), "application/json");
+    }
+
+    private IResult Discovery(string issuer) => Down
+        ? Results.StatusCode(503)
+        : Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = issuer,
+            ["jwks_uri"] = $"{issuer}/jwks",
+            ["authorization_endpoint"] = $"{issuer}/authorize",
+            ["token_endpoint"] = $"{issuer}/token",
+            ["response_types_supported"] = new[] { "code" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["id_token_signing_alg_values_supported"] = new[] { "RS256", "ES256" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_post", "client_secret_basic" },
+        });
 
     /// <summary>
     /// Creates a key; published unless <paramref name="publish"/> is false (a key the IdP will rotate to), with an
