@@ -99,6 +99,14 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
             return (SeatChange.Done, await CountAsync(connection, transaction, orgId));
         }, ct);
 
+    public Task<SeatChange> ChangeMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            if (!await LockOrganisationAsync(connection, transaction, orgId)) return SeatChange.NoSuchOrganisation;
+            var changed = await MemberRows.SetRoleAsync(connection, transaction, Dialect, orgId, userId, role, context, clock.GetUtcNow());
+            return changed is null ? SeatChange.NotMember : SeatChange.Done;
+        }, ct);
+
     public async Task<long> CountMembersAsync(string orgId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
