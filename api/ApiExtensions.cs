@@ -25,6 +25,7 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Scim;
 using Taskee.Api.Usage;
 using Taskee.Grains.Jobs;
 
@@ -63,6 +64,7 @@ public static class ApiExtensions
             };
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddTaskeeScim();
 
         services.AddSingleton<OrganisationGrains>();
         services.AddSingleton<OrganisationPlans>();
@@ -137,6 +139,8 @@ public static class ApiExtensions
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();
         app.MapSsoEndpoints();
+        app.MapScimEndpoints();
+        app.MapScimGroupRoleEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
