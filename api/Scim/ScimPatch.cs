@@ -181,7 +181,7 @@ public static class ScimPatch
     private static string KeyOf(JsonObject json, string name) =>
         json.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? name;
 
-    private static IEnumerable<JsonNode> Elements(JsonNode value) => value is JsonArray array ? array.OfType<JsonNode>() : [value];
+    private static IEnumerable<JsonNode> Elements(JsonNode value) => value is JsonArray array ? array.OfType<JsonNode>() : new[] { value };
 
     private static string? ValueOf(JsonNode? element) =>
         element is JsonObject o && ScimFilterEvaluator.Get(o, "value") is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;

@@ -73,9 +73,9 @@ public static class ScimReader
     /// <summary>A multi-valued attribute's elements; a single object stands for a list of one.</summary>
     private static IEnumerable<JsonNode?> Many(JsonObject json, string name) => Get(json, name) switch
     {
-        null => [],
+        null => Array.Empty<JsonNode?>(),
         JsonArray array => array,
-        JsonObject single => [single],
+        JsonObject single => new JsonNode?[] { single },
         _ => throw Invalid($"{name} must be a list."),
     };
 

@@ -83,14 +83,15 @@ public static class ScimFilterEvaluator
     public static IEnumerable<JsonNode?> Values(JsonNode resource, ScimPath path, string? parent = null)
     {
         var node = resource is JsonObject o ? Get(o, path.Attribute) : null;
-        IEnumerable<JsonNode?> elements = node is JsonArray array ? array : [node];
+        // Arrays of nodes, not collection expressions: a JsonArray target would re-parent the node.
+        IEnumerable<JsonNode?> elements = node is JsonArray array ? array : new[] { node };
         if (path.Filter is { } filter)
         {
             var name = FullName(path with { Filter = null, SubAttribute = null }, parent);
             elements = elements.Where(e => e is JsonObject && Matches(e, filter, name));
         }
         if (path.SubAttribute is not { } sub) return elements;
-        return elements.SelectMany<JsonNode?, JsonNode?>(e => e is JsonObject element && Get(element, sub) is { } v ? (v is JsonArray many ? many : [v]) : []);
+        return elements.SelectMany<JsonNode?, JsonNode?>(e => e is JsonObject element && Get(element, sub) is { } v ? (v is JsonArray many ? many : new[] { v }) : Array.Empty<JsonNode?>());
     }
 
     /// <summary>A property by name, case-insensitively (RFC 7643 2.1).</summary>
