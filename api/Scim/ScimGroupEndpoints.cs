@@ -37,7 +37,7 @@ public static class ScimGroupEndpoints
     {
         var scim = ScimContext.Of(http);
         return await store.GetGroupAsync(scim.OrgId, id, http.RequestAborted) is { } group
-            ? ScimResult.Ok(await RenderAsync(scim, store, group))
+            ? ScimResult.Ok(ScimLists.Exclude(http.Request, await RenderAsync(scim, store, group)))
             : ScimError.NotFound(Resource, id);
     }
 

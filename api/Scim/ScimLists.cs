@@ -30,16 +30,16 @@ public static class ScimLists
         // RFC 7644 3.4.2.4: a startIndex below 1 is 1, a negative count is 0.
         var startIndex = Math.Max(1, Integer(query, "startIndex") ?? 1);
         var count = Math.Clamp(Integer(query, "count") ?? ScimSchemas.MaxResults, 0, ScimSchemas.MaxResults);
-        var excluded = query["excludedAttributes"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         var matching = filter is null ? resources.ToList() : resources.Where(r => ScimFilterEvaluator.Matches(r, filter)).ToList();
-        var page = matching.Skip(startIndex - 1).Take(count).Select(r => (JsonNode)Exclude(r, excluded)).ToList();
+        var page = matching.Skip(startIndex - 1).Take(count).Select(r => (JsonNode)Exclude(request, r)).ToList();
         return ScimRepresentation.List(page, matching.Count, startIndex);
     }
 
-    private static JsonObject Exclude(JsonObject resource, string[] excluded)
+    /// <summary>Leaves out the top-level attributes <c>excludedAttributes</c> names (Entra reads groups without their members).</summary>
+    public static JsonObject Exclude(HttpRequest request, JsonObject resource)
     {
-        foreach (var name in excluded)
+        foreach (var name in request.Query["excludedAttributes"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             // id, schemas and meta are always returned (RFC 7643 7, "returned: always").
             if (name.Equals("id", StringComparison.OrdinalIgnoreCase) || name.Equals("schemas", StringComparison.OrdinalIgnoreCase)) continue;

@@ -107,6 +107,7 @@ public sealed class ScimGroupTests(NodeFixture fixture) : IClassFixture<NodeFixt
         var listed = await scim.GetAsync("/Groups?excludedAttributes=members&filter=" + Uri.EscapeDataString("displayName eq \"ward 3 east\""));
         Assert.Equal(1, listed["totalResults"]!.GetValue<int>());
         Assert.Null(listed["Resources"]![0]!["members"]);
+        Assert.Null((await scim.GetAsync($"/Groups/{group}?excludedAttributes=members"))["members"]);
     }
 
     [Fact]
