@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 using Taskee.Api.Auth;
 using Taskee.Api.Infrastructure;
@@ -33,7 +34,7 @@ public sealed record ScimContext(string OrgId, IOrganisationScimGrain Directory,
         if (caller.OrgId is not { } orgId)
             return new ScimError(StatusCodes.Status403Forbidden, "SCIM serves one organisation's directory: use an API key of the organisation with scope 'scim'.");
 
-        var grains = http.RequestServices.GetService(typeof(OrganisationGrains)) as OrganisationGrains ?? throw new InvalidOperationException("OrganisationGrains is not registered.");
+        var grains = http.RequestServices.GetRequiredService<OrganisationGrains>();
         if (await grains.GetAsync(orgId, http.RequestAborted) is not { } organisation)
             return new ScimError(StatusCodes.Status404NotFound, $"Organisation '{orgId}' of this key was not found.");
         var entitlements = (await organisation.GetEntitlementsAsync())!;

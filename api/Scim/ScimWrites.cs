@@ -34,7 +34,6 @@ public static class ScimWrites
         ScimWriteStatus.SeatLimitReached => new ScimError(StatusCodes.Status403Forbidden,
             $"The organisation's seat limit is reached: {result.Detail} Nothing was provisioned; deactivate a user or raise the seat limit."),
         ScimWriteStatus.UnknownMember => ScimError.BadRequest(ScimType.InvalidValue, result.Detail ?? "A member is not a user of this organisation."),
-        ScimWriteStatus.VersionMismatch => ScimError.PreconditionFailed(ScimRepresentation.ETag(-1)),
         _ => null,
     };
 }

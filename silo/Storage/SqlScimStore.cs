@@ -152,7 +152,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
             await AuditAsync(connection, transaction, orgId, "scim.user.created", UserTarget(stored), null, UserJson(stored), context, now);
 
             if (stored.Active && linked is null)
-                await MemberRows.AddAsync(connection, transaction, Dialect, new Member(orgId, stored.Id, stored.MemberEmail!, stored.BaseRole, now), context, now);
+                await AddMemberAsync(connection, transaction, new Member(orgId, stored.Id, stored.MemberEmail!, stored.BaseRole, now), seats, seatLimit, context, now);
             else if (!stored.Active && linked is not null)
                 await MemberRows.RemoveAsync(connection, transaction, Dialect, orgId, linked, context, now);
             else if (linked is not null && linked.Email != stored.MemberEmail)
@@ -190,7 +190,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
             if (stored.Active && member is null)
             {
                 var role = ScimRoles.Resolve(await GroupNamesAsync(connection, transaction, orgId, stored.Id), mapping, stored.BaseRole);
-                await MemberRows.AddAsync(connection, transaction, Dialect, new Member(orgId, stored.Id, stored.MemberEmail!, role, now), context, now);
+                await AddMemberAsync(connection, transaction, new Member(orgId, stored.Id, stored.MemberEmail!, role, now), seats, seatLimit, context, now);
             }
             else if (!stored.Active && member is not null)
             {
@@ -312,6 +312,14 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
         }, ct);
 
     // ---- Inside a transaction ---------------------------------------------------------------------------
+
+    /// <summary>Takes the seat (the caller checked it is free) and records the seat thresholds it reaches, as an admin's add does.</summary>
+    private async Task AddMemberAsync(DbConnection connection, DbTransaction transaction, Member member, long seatsBefore, long seatLimit,
+        ChangeContext context, DateTimeOffset now)
+    {
+        await MemberRows.AddAsync(connection, transaction, Dialect, member, context, now);
+        await QuotaThresholds.RecordAsync(connection, transaction, Dialect, new CounterKey(member.OrgId, Metrics.Seats, ""), seatsBefore + 1, seatLimit, now);
+    }
 
     /// <summary>Brings the role of each provisioned member among <paramref name="userIds"/> in line with its groups.</summary>
     private async Task ApplyRolesAsync(DbConnection connection, DbTransaction transaction, string orgId, IEnumerable<string> userIds,

@@ -12,9 +12,6 @@ namespace Taskee.Silo.Storage;
 /// </summary>
 public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IUsageStore
 {
-    private static readonly int[] Thresholds = [75, 90, 100];
-    private static readonly ChangeContext QuotaActor = new(AuditActor.System, RequestId: null, Ip: null);
-
     private sealed class ConsumeKeyRow
     {
         public string Metric { get; set; } = "";
@@ -130,25 +127,6 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
     private static Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
         connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members WHERE org_id = @orgId", new { orgId }, transaction);
 
-    /// <summary>Writes the 75/90/100 % events of a counter once each; returns the highest threshold reached.</summary>
-    private async Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit)
-    {
-        if (limit <= 0) return 0;
-        var reached = 0;
-        foreach (var threshold in Thresholds)
-        {
-            if ((decimal)used * 100 < (decimal)threshold * limit) break;
-            reached = threshold;
-            var inserted = await connection.ExecuteAsync(
-                "INSERT INTO quota_thresholds (org_id, metric, period, threshold) VALUES (@OrgId, @Metric, @Period, @threshold) ON CONFLICT DO NOTHING",
-                new { key.OrgId, key.Metric, key.Period, threshold }, transaction);
-            if (inserted == 0) continue;
-
-            var after = JsonSerializer.Serialize(new { metric = key.Metric, period = key.Period, threshold, consumed = used, limit });
-            var action = threshold == 100 ? "quota.exhausted" : "quota.threshold_reached";
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, key.OrgId,
-                new AuditRecord(action, $"organisations/{key.OrgId}/usage/{key.Metric}", null, after), QuotaActor, clock.GetUtcNow());
-        }
-        return reached;
-    }
+    private Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit) =>
+        QuotaThresholds.RecordAsync(connection, transaction, Dialect, key, used, limit, clock.GetUtcNow());
 }

@@ -9,6 +9,10 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
 {
     private readonly HttpClient _admin = fixture.Node.Admin();
 
+    /// <summary>The grain's seat counter, as entitlements report it.</summary>
+    private async Task<long> SeatsUsedAsync(string orgId) =>
+        (await _admin.GetJsonAsync($"/v1/organisations/{orgId}/entitlements"))["usage"]!["seats"]!["used"]!.GetValue<long>();
+
     private async Task<JsonArray> MembersAsync(string orgId) => (await _admin.GetJsonAsync($"/v1/organisations/{orgId}/members"))["items"]!.AsArray();
 
     [Fact]
@@ -26,6 +30,7 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
         Assert.Equal(id, member["userId"]!.GetValue<string>());
         Assert.Equal("Jan.Jansen@zorgnoord.nl", member["email"]!.GetValue<string>());
         Assert.Equal("member", member["role"]!.GetValue<string>());
+        Assert.Equal(1, await SeatsUsedAsync(scim.OrgId));
 
         var read = await scim.ExpectAsync(await scim.SendAsync("GET", $"/Users/{id}"), HttpStatusCode.OK);
         Assert.Equal("jan.jansen@zorgnoord.nl", read["userName"]!.GetValue<string>().ToLowerInvariant());
@@ -42,14 +47,17 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
             """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}"""), HttpStatusCode.OK);
         Assert.False(deactivated["active"]!.GetValue<bool>());
         Assert.Empty(await MembersAsync(scim.OrgId));
+        Assert.Equal(0, await SeatsUsedAsync(scim.OrgId));
         await scim.GetAsync($"/Users/{id}"); // the SCIM user remains
 
         await scim.ExpectAsync(await scim.SendAsync("PATCH", $"/Users/{id}",
             """{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":true}}]}"""), HttpStatusCode.OK);
         Assert.Equal(id, Assert.Single(await MembersAsync(scim.OrgId))!["userId"]!.GetValue<string>());
+        Assert.Equal(1, await SeatsUsedAsync(scim.OrgId));
 
         Assert.Equal(HttpStatusCode.NoContent, (await scim.SendAsync("DELETE", $"/Users/{id}")).StatusCode);
         Assert.Empty(await MembersAsync(scim.OrgId));
+        Assert.Equal(0, await SeatsUsedAsync(scim.OrgId));
         await ScimClient.AssertErrorAsync(await scim.SendAsync("GET", $"/Users/{id}"), HttpStatusCode.NotFound);
 
         var events = await _admin.AuditEventsAsync(scim.OrgId);
@@ -74,6 +82,22 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
         Assert.Single(await MembersAsync(scim.OrgId));
         Assert.Equal(1, (await scim.GetAsync("/Users"))["totalResults"]!.GetValue<int>());
         Assert.Equal(auditBefore, (await _admin.AuditEventsAsync(scim.OrgId)).Count);
+    }
+
+    [Fact]
+    public async Task Concurrent_creations_never_take_more_seats_than_the_limit_and_every_seat_has_its_user()
+    {
+        var scim = await ScimClient.CreateAsync(fixture.Node);
+        await _admin.SetLimitAsync(scim.OrgId, "seats", 2);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => scim.SendAsync("POST", "/Users", $$"""{"userName":"race{{i}}@example.com"}""")));
+
+        Assert.Equal(2, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
+        var users = (await scim.GetAsync("/Users"))["Resources"]!.AsArray().Select(u => u!["id"]!.GetValue<string>()).Order();
+        Assert.Equal(users, (await MembersAsync(scim.OrgId)).Select(m => m!["userId"]!.GetValue<string>()).Order());
+        Assert.Equal(2, await SeatsUsedAsync(scim.OrgId));
+        Assert.Contains(await _admin.AuditEventsAsync(scim.OrgId), e => e["action"]!.GetValue<string>() == "quota.exhausted");
     }
 
     [Fact]
