@@ -6,12 +6,15 @@ using Taskee.Tests.Infrastructure;
 namespace Taskee.Tests.Scim;
 
 /// <summary>A SCIM client of one organisation, as an identity provider would call /scim/v2 with its scim key.</summary>
-public sealed class ScimClient(HttpClient http, string orgId)
+public sealed class ScimClient(HttpClient http, string orgId, string keyId)
 {
     public const string MediaType = "application/scim+json";
 
     public string OrgId => orgId;
     public HttpClient Http => http;
+
+    /// <summary>The id of the scim key: what audit events name as the actor.</summary>
+    public string KeyId => keyId;
 
     /// <summary>A fresh enterprise organisation (feature scim) and a client with a key of scope scim.</summary>
     public static async Task<ScimClient> CreateAsync(TaskeeNode node, string plan = "enterprise")
@@ -19,7 +22,8 @@ public sealed class ScimClient(HttpClient http, string orgId)
         var admin = node.Admin();
         var orgId = TestApi.NewOrgId("scim");
         await admin.CreateOrganisationAsync(orgId, plan);
-        return new ScimClient(node.Client(await admin.CreateKeyAsync(orgId, "scim")), orgId);
+        var key = await admin.CreateKeyAsync(orgId, "scim");
+        return new ScimClient(node.Client(key), orgId, key.Split('_')[1]);
     }
 
     public static StringContent Body(string json) => new(json, Encoding.UTF8, MediaType);

@@ -62,6 +62,8 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
 
         var events = await _admin.AuditEventsAsync(scim.OrgId);
         var scimEvents = events.Where(e => e["actor"]?["kind"]?.GetValue<string>() == "scim").Select(e => e["action"]!.GetValue<string>()).ToList();
+        Assert.All(events.Where(e => e["actor"]!["kind"]!.GetValue<string>() == "scim"), e => Assert.Equal(scim.KeyId, e["actor"]!["id"]!.GetValue<string>()));
+        Assert.DoesNotContain(events, e => e["action"]!.GetValue<string>().StartsWith("scim.", StringComparison.Ordinal) && e["actor"]!["kind"]!.GetValue<string>() != "scim");
         Assert.Equal(
             ["scim.user.created", "member.added", "scim.user.updated", "scim.user.updated", "member.removed", "scim.user.updated", "member.added", "member.removed", "scim.user.deleted"],
             scimEvents);
@@ -208,6 +210,21 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
         await ScimClient.AssertErrorAsync(plain, HttpStatusCode.UnsupportedMediaType);
         var huge = await scim.SendAsync("POST", "/Users", "{\"userName\":\"" + new string('x', 2_000_000) + "\"}");
         await ScimClient.AssertErrorAsync(huge, HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task The_rate_limit_of_keys_applies_and_its_429_is_a_scim_error()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var node = await new TaskeeNode(database, new Dictionary<string, string?> { ["RateLimits:Plans:enterprise:AdminPerSecond"] = "1" }).StartAsync();
+        var scim = await ScimClient.CreateAsync(node);
+
+        var responses = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++) responses.Add(await scim.SendAsync("GET", "/Users"));
+
+        var limited = responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        await ScimClient.AssertErrorAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(limited.Headers.RetryAfter);
     }
 
     [Fact]
