@@ -28,6 +28,7 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Scim;
 using Taskee.Api.Usage;
 using Taskee.Grains.Jobs;
 
@@ -66,6 +67,7 @@ public static class ApiExtensions
             };
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddTaskeeScim();
 
         services.AddSingleton<OrganisationGrains>();
         services.AddSingleton<OrganisationPlans>();
@@ -150,6 +152,8 @@ public static class ApiExtensions
         app.MapSamlSettingsEndpoints();
         app.MapSamlEndpoints();
         app.MapOidcEndpoints();
+        app.MapScimEndpoints();
+        app.MapScimGroupRoleEndpoints();
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();

@@ -59,6 +59,10 @@ public interface IOrganisationGrain : IGrainWithStringKey
     [Alias("RemoveMember")]
     ValueTask<SeatChange> RemoveMemberAsync(string userId, ChangeContext context);
 
+    /// <summary>Gives a member another role (audited as <c>member.role_changed</c>); <see cref="SeatChange.NotMember"/> when there is none.</summary>
+    [Alias("ChangeMemberRole")]
+    ValueTask<SeatChange> ChangeMemberRoleAsync(string userId, string role, ChangeContext context);
+
     /// <summary>The current usage of every metric; null when the organisation does not exist.</summary>
     [ReadOnly, Alias("GetUsage")]
     ValueTask<IReadOnlyDictionary<string, UsageResult>?> GetUsageAsync();

@@ -18,6 +18,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<QuotaMetrics>();
         services.AddSingleton<QuotaRuntime>();
+        services.AddSingleton<Scim.ScimGroupRoleMapping>();
         return services;
     }
 }

@@ -15,7 +15,7 @@ namespace Taskee.Grains;
 /// Admits from memory inside a durable reservation; writes consumption on a timer and on deactivation.
 /// </summary>
 [GrainType(OrganisationGrainType)]
-internal sealed class OrganisationGrain : Grain, IOrganisationGrain
+internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
 {
     public const string OrganisationGrainType = "organisation";
 
@@ -28,6 +28,8 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
     private readonly CatalogCache _catalog;
     private readonly QuotaRuntime _runtime;
     private readonly MetricCounter[] _counters;
+    private readonly IScimStore _scim;
+    private readonly Scim.ScimGroupRoleMapping _groupRoles;
 
     private Organisation? _organisation;
     private Entitlements? _entitlements;
@@ -38,8 +40,11 @@ internal sealed class OrganisationGrain : Grain, IOrganisationGrain
 
     public OrganisationGrain(
         [PersistentState("usage", ProviderNames.UsageStorage)] IPersistentState<UsageState> usage,
-        IOrganisationStore organisations, IUsageStore store, CatalogCache catalog, QuotaRuntime runtime)
+        IOrganisationStore organisations, IUsageStore store, CatalogCache catalog, QuotaRuntime runtime,
+        IScimStore scim, Scim.ScimGroupRoleMapping groupRoles)
     {
+        _scim = scim;
+        _groupRoles = groupRoles;
         _usage = usage;
         _organisations = organisations;
         _store = store;

@@ -27,6 +27,9 @@ public static class Permissions
     public const string SsoRead = "sso:read";
     public const string SsoWrite = "sso:write";
     public const string BillingRead = "billing:read";
+    /// <summary>SCIM provisioning at /scim/v2: held by the key scope <c>scim</c> only (see <see cref="Roles.Scim"/>).</summary>
+    public const string ScimRead = "scim:read";
+    public const string ScimWrite = "scim:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -50,13 +53,16 @@ public static class Permissions
     public static readonly FrozenSet<string> All = new[]
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
-        MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead,
+        MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard,
     }.ToFrozenSet();
 
-    /// <summary>Permissions a custom role of an organisation may hold: the organisation ones.</summary>
-    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p)).ToFrozenSet();
+    /// <summary>
+    /// Permissions a custom role of an organisation may hold: the organisation ones, except SCIM's, which belong to the
+    /// directory's key (scope <c>scim</c>) and never to a person.
+    /// </summary>
+    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p) && p is not (ScimRead or ScimWrite)).ToFrozenSet();
 }
 
 /// <summary>
@@ -76,10 +82,13 @@ public static class Roles
     /// <summary>Key scope for product services: usage decisions and entitlements, nothing else.</summary>
     public const string Usage = "usage";
 
+    /// <summary>Key scope for an identity provider's SCIM client: /scim/v2 of its organisation, nothing else.</summary>
+    public const string Scim = "scim";
+
     public static readonly IReadOnlyList<string> BuiltIn = [Owner, Admin, Billing, Auditor, Member];
 
     /// <summary>Scopes an organisation's API key may carry.</summary>
-    public static readonly IReadOnlyList<string> OrganisationKeyScopes = [Owner, Admin, Billing, Auditor, Member, Usage];
+    public static readonly IReadOnlyList<string> OrganisationKeyScopes = [Owner, Admin, Billing, Auditor, Member, Usage, Scim];
 
     private static readonly string[] AdminPermissions =
     [
@@ -96,6 +105,7 @@ public static class Roles
         [Auditor] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.AuditRead, Permissions.AuditExport }.ToFrozenSet(),
         [Member] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.UsageRead }.ToFrozenSet(),
         [Usage] = new[] { Permissions.EntitlementsRead, Permissions.UsageRead, Permissions.UsageWrite }.ToFrozenSet(),
+        [Scim] = new[] { Permissions.ScimRead, Permissions.ScimWrite }.ToFrozenSet(),
         [PlatformAdmin] = Permissions.All,
         [PlatformSupport] = new[]
         {

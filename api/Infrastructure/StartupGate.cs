@@ -35,7 +35,7 @@ public sealed class StartupGateMiddleware(RequestDelegate next, StartupGate gate
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!gate.IsOpen && context.Request.Path.StartsWithSegments("/v1"))
+        if (!gate.IsOpen && (context.Request.Path.StartsWithSegments("/v1") || context.Request.Path.StartsWithSegments("/scim")))
         {
             context.Response.Headers.RetryAfter = "2";
             await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",

@@ -33,6 +33,9 @@ public interface IUsageStore
     /// <summary>Removes a member and frees the seat in one transaction; returns the seats taken afterwards.</summary>
     Task<(SeatChange Result, long Seats)> RemoveMemberAsync(string orgId, string userId, ChangeContext context, CancellationToken ct = default);
 
+    /// <summary>Sets a member's role with a <c>member.role_changed</c> event; nothing is written when it already has it.</summary>
+    Task<SeatChange> ChangeMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default);
+
     Task<long> CountMembersAsync(string orgId, CancellationToken ct = default);
 
     Task<IReadOnlyList<Member>> ListMembersAsync(string orgId, CancellationToken ct = default);

@@ -12,9 +12,6 @@ namespace Taskee.Silo.Storage;
 /// </summary>
 public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlStore(dialect), IUsageStore
 {
-    private static readonly int[] Thresholds = [75, 90, 100];
-    private static readonly ChangeContext QuotaActor = new(AuditActor.System, RequestId: null, Ip: null);
-
     private sealed class ConsumeKeyRow
     {
         public string Metric { get; set; } = "";
@@ -87,18 +84,18 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
         InTransactionAsync(async (connection, transaction) =>
         {
             await LockOrganisationAsync(connection, transaction, orgId);
-            var removed = await connection.QuerySingleOrDefaultAsync<MemberRow>(
-                "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @orgId AND user_id = @userId",
-                new { orgId, userId }, transaction);
-            if (removed is null) return (SeatChange.NotMember, await CountAsync(connection, transaction, orgId));
-
-            await connection.ExecuteAsync("DELETE FROM members WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, transaction);
-            // Its sessions end with its membership: no refresh token of a removed member is redeemed again.
-            await SqlIssuerStore.RevokeMemberFamiliesAsync(connection, transaction, orgId, userId, clock.GetUtcNow());
-            var before = JsonSerializer.Serialize(new { userId = removed.UserId, email = removed.Email, role = removed.Role });
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId,
-                new AuditRecord("member.removed", $"organisations/{orgId}/members/{userId}", before, null), context, clock.GetUtcNow());
+            if (await MemberRows.FindAsync(connection, transaction, orgId, userId) is not { } removed)
+                return (SeatChange.NotMember, await CountAsync(connection, transaction, orgId));
+            await MemberRows.RemoveAsync(connection, transaction, Dialect, orgId, removed, context, clock.GetUtcNow());
             return (SeatChange.Done, await CountAsync(connection, transaction, orgId));
+        }, ct);
+
+    public Task<SeatChange> ChangeMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            if (!await LockOrganisationAsync(connection, transaction, orgId)) return SeatChange.NoSuchOrganisation;
+            var changed = await MemberRows.SetRoleAsync(connection, transaction, Dialect, orgId, userId, role, context, clock.GetUtcNow());
+            return changed is null ? SeatChange.NotMember : SeatChange.Done;
         }, ct);
 
     public async Task<long> CountMembersAsync(string orgId, CancellationToken ct = default)
@@ -124,25 +121,6 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
     private static Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
         connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members WHERE org_id = @orgId", new { orgId }, transaction);
 
-    /// <summary>Writes the 75/90/100 % events of a counter once each; returns the highest threshold reached.</summary>
-    private async Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit)
-    {
-        if (limit <= 0) return 0;
-        var reached = 0;
-        foreach (var threshold in Thresholds)
-        {
-            if ((decimal)used * 100 < (decimal)threshold * limit) break;
-            reached = threshold;
-            var inserted = await connection.ExecuteAsync(
-                "INSERT INTO quota_thresholds (org_id, metric, period, threshold) VALUES (@OrgId, @Metric, @Period, @threshold) ON CONFLICT DO NOTHING",
-                new { key.OrgId, key.Metric, key.Period, threshold }, transaction);
-            if (inserted == 0) continue;
-
-            var after = JsonSerializer.Serialize(new { metric = key.Metric, period = key.Period, threshold, consumed = used, limit });
-            var action = threshold == 100 ? "quota.exhausted" : "quota.threshold_reached";
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, key.OrgId,
-                new AuditRecord(action, $"organisations/{key.OrgId}/usage/{key.Metric}", null, after), QuotaActor, clock.GetUtcNow());
-        }
-        return reached;
-    }
+    private Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit) =>
+        QuotaThresholds.RecordAsync(connection, transaction, Dialect, key, used, limit, clock.GetUtcNow());
 }

@@ -34,6 +34,8 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("DELETE", "/v1/organisations/{org}/roles/reader", null, Permissions.RolesWrite),
         ("GET", "/v1/organisations/{org}/sso", null, Permissions.SsoRead),
         ("PUT", "/v1/organisations/{org}/sso", """{"issuer":"http://127.0.0.1:9/idp","audience":"a"}""", Permissions.SsoWrite),
+        ("GET", "/v1/organisations/{org}/scim/group-roles", null, Permissions.SsoRead),
+        ("PUT", "/v1/organisations/{org}/scim/group-roles", """{"Admins":"admin"}""", Permissions.SsoWrite),
         ("GET", "/v1/organisations/{org}/billing", null, Permissions.BillingRead),
         ("PUT", "/v1/organisations/{org}/billing", """{"stripeCustomerId":"cus_matrix"}""", Permissions.BillingWrite),
         ("POST", "/v1/organisations/{org}/billing/invoices", """{"lines":[{"description":"x","amount":100,"currency":"eur"}],"daysUntilDue":30}""", Permissions.InvoicesWrite),

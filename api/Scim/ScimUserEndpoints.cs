@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Auth;
+using Taskee.Grains.Interfaces.Scim;
+using Taskee.Grains.Storage;
+
+namespace Taskee.Api.Scim;
+
+/// <summary>/scim/v2/Users: a provisioned user is a member of the organisation while it is active.</summary>
+public static class ScimUserEndpoints
+{
+    private const string Resource = "User";
+
+    public static void MapScimUsers(this RouteGroupBuilder scim)
+    {
+        var users = scim.MapGroup("/Users");
+        users.MapPost("/", CreateAsync).RequireAuthorization(Permissions.ScimWrite).WithName("ScimCreateUser");
+        users.MapGet("/", ListAsync).RequireAuthorization(Permissions.ScimRead).WithName("ScimListUsers");
+        users.MapGet("/{id}", GetAsync).RequireAuthorization(Permissions.ScimRead).WithName("ScimGetUser");
+        users.MapPut("/{id}", ReplaceAsync).RequireAuthorization(Permissions.ScimWrite).WithName("ScimReplaceUser");
+        users.MapPatch("/{id}", PatchAsync).RequireAuthorization(Permissions.ScimWrite).WithName("ScimPatchUser");
+        users.MapDelete("/{id}", DeleteAsync).RequireAuthorization(Permissions.ScimWrite).WithName("ScimDeleteUser");
+    }
+
+    public static async Task<IResult> CreateAsync(HttpContext http, IScimStore store)
+    {
+        var scim = ScimContext.Of(http);
+        var user = ScimReader.ReadUser(await ScimContext.ReadBodyAsync(http.Request), scim.OrgId, Guid.NewGuid().ToString());
+        var result = await scim.Directory.CreateScimUserAsync(user, scim.Change);
+        return ScimWrites.Common(result, Resource, user.Id) ?? ScimResult.Created(await RenderAsync(scim, store, result.Value!));
+    }
+
+    public static async Task<IResult> GetAsync(string id, HttpContext http, IScimStore store)
+    {
+        var scim = ScimContext.Of(http);
+        return await store.GetUserAsync(scim.OrgId, id, http.RequestAborted) is { } user
+            ? ScimResult.Ok(await RenderAsync(scim, store, user))
+            : ScimError.NotFound(Resource, id);
+    }
+
+    public static async Task<IResult> ListAsync(HttpContext http, IScimStore store)
+    {
+        var scim = ScimContext.Of(http);
+        var users = await store.ListUsersAsync(scim.OrgId, http.RequestAborted);
+        var groups = (await store.ListMembershipsAsync(scim.OrgId, ct: http.RequestAborted)).ToLookup(m => m.UserId);
+        var resources = users.Select(u => ScimRepresentation.User(u, groups[u.Id], scim.BaseUrl));
+        return new ScimResult(StatusCodes.Status200OK, ScimLists.Answer(http.Request, resources));
+    }
+
+    public static async Task<IResult> ReplaceAsync(string id, HttpContext http, IScimStore store)
+    {
+        var scim = ScimContext.Of(http);
+        var body = await ScimContext.ReadBodyAsync(http.Request);
+        return await WriteAsync(scim, http, store, id, _ => ScimReader.ReadUser(body, scim.OrgId, id));
+    }
+
+    public static async Task<IResult> PatchAsync(string id, HttpContext http, IScimStore store)
+    {
+        var scim = ScimContext.Of(http);
+        var body = await ScimContext.ReadBodyAsync(http.Request);
+        return await WriteAsync(scim, http, store, id, current =>
+        {
+            var resource = ScimRepresentation.User(current, [], scim.BaseUrl);
+            ScimPatch.Apply(resource, body);
+            return ScimReader.ReadUser(resource, scim.OrgId, id);
+        });
+    }
+
+    public static async Task<IResult> DeleteAsync(string id, HttpContext http)
+    {
+        var scim = ScimContext.Of(http);
+        var result = await scim.Directory.DeleteScimUserAsync(id, ScimContext.IfMatch(http.Request), scim.Change);
+        if (result.Status == ScimWriteStatus.VersionMismatch) return ScimError.PreconditionFailed(ScimRepresentation.ETag(result.Value!.Version));
+        return ScimWrites.Common(result, Resource, id) ?? Results.NoContent();
+    }
+
+    private static Task<IResult> WriteAsync(ScimContext scim, HttpContext http, IScimStore store, string id, Func<ScimUser, ScimUser> desired) =>
+        ScimWrites.ReplaceAsync(ScimContext.IfMatch(http.Request),
+            () => store.GetUserAsync(scim.OrgId, id, http.RequestAborted),
+            u => u.Version,
+            current => scim.Directory.ReplaceScimUserAsync(desired(current), current.Version, scim.Change).AsTask(),
+            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, store, result.Value!)),
+            () => ScimError.NotFound(Resource, id));
+
+    private static async Task<JsonObject> RenderAsync(ScimContext scim, IScimStore store, ScimUser user) =>
+        ScimRepresentation.User(user, await store.ListMembershipsAsync(scim.OrgId, user.Id), scim.BaseUrl);
+}
