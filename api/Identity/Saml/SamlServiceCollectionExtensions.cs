@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Taskee.Grains.Jobs;
 
@@ -10,7 +9,7 @@ public static class SamlServiceCollectionExtensions
     public static IServiceCollection AddTaskeeSaml(this IServiceCollection services)
     {
         services.AddOptions<SamlOptions>().BindConfiguration(SamlOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => SamlServiceProvider.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<SamlServiceProvider>();
         services.AddSingleton<IPeriodicJob, SamlPurgeJob>();
         return services;
     }

@@ -1,28 +1,17 @@
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+using Taskee.Api.Identity.Issuer;
 
 namespace Taskee.Api.Identity.Saml;
 
 /// <summary>
 /// This node as a SAML service provider of an organisation: the entity id and ACS URL its IdP is configured with.
-/// Built from the node's public base URL, so every silo of a cluster names the same ones.
+/// Built from the token issuer's public base URL (<c>Auth:Issuer:Url</c>), so the issuer, SAML and OIDC name the node
+/// the same way and every silo of a cluster names the same addresses.
 /// </summary>
-public sealed class SamlServiceProvider(string baseUrl)
+public sealed class SamlServiceProvider(IOptions<IssuerOptions> issuer)
 {
-    /// <summary>What Kestrel listens on when nothing is configured.</summary>
-    private const string KestrelDefault = "http://localhost:5000";
-
-    public string BaseUrl { get; } = baseUrl.TrimEnd('/');
-
-    /// <summary>
-    /// <c>Auth:Issuer:Url</c>, else the first of <c>Urls</c>. The one place that reads the public base URL: swap it for
-    /// the token issuer's options class once that exists, so both name the node the same way.
-    /// </summary>
-    public static SamlServiceProvider FromConfiguration(IConfiguration configuration) => new(
-        configuration["Auth:Issuer:Url"] is { Length: > 0 } issuer ? issuer
-        : configuration["Urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? KestrelDefault);
-
     /// <summary>The SP entity id; a GET on it answers the metadata too, so it resolves like the metadata URL.</summary>
-    public string EntityId(string orgId) => $"{BaseUrl}/saml/{Uri.EscapeDataString(orgId)}";
+    public string EntityId(string orgId) => issuer.Value.UrlFor($"/saml/{Uri.EscapeDataString(orgId)}");
 
     public string MetadataUrl(string orgId) => $"{EntityId(orgId)}/metadata";
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Xml;
 using System.Xml;
+using Taskee.Api.Identity.Issuer;
 using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Identity.Saml;
@@ -9,30 +10,40 @@ namespace Taskee.Tests.Identity.Saml;
 /// <summary>
 /// The assertion consumer service against the attacks SAML service providers fell to. Each attack starts from a
 /// response that is accepted as it is (the first tests), changes one thing, and must be refused with its reason,
-/// before sign-in and with no member provisioned.
+/// with nothing provisioned: no member, no seat, no <c>auth.signed_in</c>.
 /// </summary>
 public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNodeFixture>
 {
     private Task<SamlTestOrg> OrgAsync(bool allowIdpInitiated = true) => SamlTestOrg.CreateAsync(fixture, allowIdpInitiated);
 
     [Fact]
-    public async Task A_response_with_a_signed_assertion_reaches_sign_in_with_the_nameid_email_and_groups()
+    public async Task A_signed_assertion_provisions_the_member_with_the_mapped_role_and_its_token_works_on_its_organisation_only()
     {
         using var org = await OrgAsync();
-        var spec = org.Spec() with { Attributes = new Dictionary<string, string[]> { ["groups"] = ["Taskee Admins", "Everyone"] } };
+        var other = TestApi.NewOrgId("saml");
+        await fixture.Admin().CreateOrganisationAsync(other, "enterprise");
+        var spec = org.Spec() with { Attributes = new Dictionary<string, string[]> { ["groups"] = ["Everyone", "Taskee Admins"] } };
 
         var response = await org.PostAsync(org.Idp.SignedAssertion(spec), relayState: "/console/boards");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/console/boards", (await response.ReadJsonAsync())["return_to"]!.GetValue<string>());
-        var (identity, policy) = Assert.Single(fixture.SignIn.CallsFor(org.Id));
-        Assert.Equal(("saml", spec.NameId, spec.NameId), (identity.Method, identity.Subject, identity.Email));
-        Assert.Equal(["Taskee Admins", "Everyone"], identity.Groups);
-        Assert.Equal(("member", "admin", true), (policy.DefaultRole, policy.GroupRoles["Taskee Admins"], policy.JitProvisioning));
+        var tokens = await response.ReadJsonAsync();
+        Assert.Equal("Bearer", tokens["token_type"]!.GetValue<string>());
+        Assert.StartsWith("tkr_", tokens["refresh_token"]!.GetValue<string>(), StringComparison.Ordinal);
+        var member = Assert.Single(await fixture.MembersAsync(org.Id));
+        Assert.Equal((spec.NameId, "admin"), (member["email"]!.GetValue<string>(), member["role"]!.GetValue<string>()));
+        Assert.Equal(1, await fixture.SeatsUsedAsync(org.Id));
+        var signIn = await org.SingleSignInAsync();
+        Assert.Equal(("saml", spec.NameId, spec.NameId), (signIn["method"]!.GetValue<string>(), signIn["subject"]!.GetValue<string>(), signIn["email"]!.GetValue<string>()));
+
+        var bearer = fixture.Client(null);
+        bearer.DefaultRequestHeaders.Authorization = new("Bearer", tokens["access_token"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await bearer.GetAsync($"/v1/organisations/{org.Id}")).StatusCode);
+        await (await bearer.GetAsync($"/v1/organisations/{other}")).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 
     [Fact]
-    public async Task A_response_signed_as_a_whole_is_accepted_and_a_browser_is_sent_on_with_a_303()
+    public async Task A_browser_gets_a_303_to_the_relay_state_with_a_session_cookie_that_works()
     {
         using var org = await OrgAsync();
 
@@ -40,7 +51,39 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
-        Assert.Single(fixture.SignIn.CallsFor(org.Id));
+        var cookies = response.Headers.GetValues("Set-Cookie").ToList();
+        var session = Assert.Single(cookies, c => c.StartsWith(SessionCookies.Session + "=", StringComparison.Ordinal));
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(cookies, c => c.StartsWith(SessionCookies.Refresh + "=", StringComparison.Ordinal));
+        Assert.Contains(cookies, c => c.StartsWith(SessionCookies.Csrf + "=", StringComparison.Ordinal));
+        Assert.Equal("member", Assert.Single(await fixture.MembersAsync(org.Id))["role"]!.GetValue<string>());
+
+        var browser = fixture.Client(null);
+        browser.DefaultRequestHeaders.Add("Cookie", session.Split(';')[0]);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/v1/organisations/{org.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_cross_site_form_post_of_the_idp_needs_no_csrf_header_even_with_stale_taskee_cookies()
+    {
+        using var org = await OrgAsync();
+        var post = new HttpRequestMessage(HttpMethod.Post, $"/saml/{org.Id}/acs")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["SAMLResponse"] = TestSamlIdp.Encode(org.Idp.SignedAssertion(org.Spec())), ["RelayState"] = "/console",
+            }),
+        };
+        // What the IdP's auto-submitting page sends: another origin, no X-CSRF-Token, and cookies of an older session.
+        post.Headers.Add("Origin", "https://idp.example.test");
+        post.Headers.Add("Sec-Fetch-Site", "cross-site");
+        post.Headers.Add("Cookie", $"{SessionCookies.Session}=expired.or.forged; {SessionCookies.Refresh}=tkr_stale; {SessionCookies.Csrf}=old");
+
+        var response = await fixture.Client(null, json: false).SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/console", response.Headers.Location!.OriginalString);
+        Assert.Single(await fixture.MembersAsync(org.Id));
     }
 
     [Fact]
@@ -55,8 +98,9 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
 
         Assert.Equal(HttpStatusCode.OK, (await org.PostAsync(org.Idp.SignedAssertion(spec))).StatusCode);
 
-        var identity = Assert.Single(fixture.SignIn.CallsFor(org.Id)).Identity;
-        Assert.Equal(("00u1abcd", "ada@people.example"), (identity.Subject, identity.Email));
+        Assert.Equal("ada@people.example", Assert.Single(await fixture.MembersAsync(org.Id))["email"]!.GetValue<string>());
+        var signIn = await org.SingleSignInAsync();
+        Assert.Equal(("00u1abcd", "ada@people.example"), (signIn["subject"]!.GetValue<string>(), signIn["email"]!.GetValue<string>()));
     }
 
     [Fact]
@@ -314,7 +358,8 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
 
         Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
         Assert.Contains("used before", (await replay.ReadJsonAsync())["detail"]!.GetValue<string>());
-        Assert.Single(fixture.SignIn.CallsFor(org.Id));
+        Assert.Single(await fixture.SignInsAsync(org.Id));
+        Assert.Single(await fixture.MembersAsync(org.Id));
     }
 
     [Fact]
@@ -330,9 +375,10 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
     {
         using var org = await OrgAsync();
 
-        var response = await org.PostAsync(org.Idp.SignedAssertion(org.Spec()), relayState: "//evil.example/phish");
+        var response = await org.PostAsync(org.Idp.SignedAssertion(org.Spec()), relayState: "//evil.example/phish", json: false);
 
-        Assert.Equal("/", (await response.ReadJsonAsync())["return_to"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
     }
 
     [Fact]
@@ -423,7 +469,7 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
         await b.AssertRefusedAsync(await b.PostAsync(a.Idp.SignedAssertion(b.Spec())), "does not verify");
         // A's genuine assertion, addressed to A, posted to B.
         await b.AssertRefusedAsync(await b.PostAsync(a.Idp.SignedAssertion(a.Spec())), "does not verify");
-        Assert.Empty(fixture.SignIn.CallsFor(a.Id));
+        await a.AssertNothingProvisionedAsync();
     }
 
     /// <summary>A copy of the signed assertion with another ID and NameID and no signature: what an attacker wants read.</summary>

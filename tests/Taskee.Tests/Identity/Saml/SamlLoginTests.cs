@@ -71,7 +71,8 @@ public sealed class SamlLoginTests(SamlNodeFixture fixture) : IClassFixture<Saml
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/console/boards?tab=2", response.Headers.Location!.OriginalString);
-        Assert.Single(fixture.SignIn.CallsFor(org.Id));
+        Assert.Contains(response.Headers.GetValues("Set-Cookie"), c => c.StartsWith("taskee_session=", StringComparison.Ordinal));
+        Assert.Single(await fixture.SignInsAsync(org.Id));
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class SamlLoginTests(SamlNodeFixture fixture) : IClassFixture<Saml
 
         Assert.Equal(HttpStatusCode.Forbidden, second.StatusCode);
         Assert.Contains("InResponseTo", (await second.ReadJsonAsync())["detail"]!.GetValue<string>());
-        Assert.Single(fixture.SignIn.CallsFor(org.Id));
+        Assert.Single(await fixture.SignInsAsync(org.Id));
     }
 
     [Fact]
@@ -119,14 +120,14 @@ public sealed class SamlLoginTests(SamlNodeFixture fixture) : IClassFixture<Saml
     {
         using var org = await SamlTestOrg.CreateAsync(fixture, allowIdpInitiated: false);
         var (_, request, relayState) = await org.LoginAsync("/console");
-        await using var otherNode = new TaskeeNode(fixture.Database, new Dictionary<string, string?> { ["Auth:Issuer:Url"] = SamlNodeFixture.BaseUrl });
-        await using var other = await SamlNodeFixture.StartWithAsync(otherNode, fixture.SignIn);
+        await using var other = await new TaskeeNode(fixture.Database, SamlNodeFixture.Settings()).StartAsync();
         var spec = org.Spec() with { InResponseTo = request.DocumentElement!.GetAttribute("ID") };
 
-        var response = await other.CreateClient(new() { AllowAutoRedirect = false }).PostAsync($"/saml/{org.Id}/acs",
+        var response = await SamlNodeFixture.Client(other, null, json: false).PostAsync($"/saml/{org.Id}/acs",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["SAMLResponse"] = TestSamlIdp.Encode(org.Idp.SignedAssertion(spec)), ["RelayState"] = relayState }));
 
         Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
+        Assert.Single(await fixture.MembersAsync(org.Id));
     }
 }

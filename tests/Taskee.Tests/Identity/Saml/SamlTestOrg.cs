@@ -79,17 +79,24 @@ public sealed class SamlTestOrg : IDisposable
         return (location, request, query["RelayState"]!);
     }
 
-    /// <summary>Asserts a 4xx problem whose detail names the reason, that sign-in was never reached and no member exists.</summary>
+    /// <summary>Asserts a 4xx problem whose detail names the reason, and that nothing was provisioned: no member, no sign-in.</summary>
     public async Task AssertRefusedAsync(HttpResponseMessage response, string reason)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"expected a 4xx, got {(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(reason, JsonNode.Parse(body)!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
-        Assert.Empty(_fixture.SignIn.CallsFor(Id));
-        var members = await _fixture.Admin().GetJsonAsync($"/v1/organisations/{Id}/members");
-        Assert.Empty(members["items"]!.AsArray());
+        await AssertNothingProvisionedAsync();
     }
+
+    public async Task AssertNothingProvisionedAsync()
+    {
+        Assert.Empty(await _fixture.MembersAsync(Id));
+        Assert.Empty(await _fixture.SignInsAsync(Id));
+    }
+
+    /// <summary>The one <c>auth.signed_in</c> audit event of this organisation: who signed in, with what, as which roles.</summary>
+    public async Task<JsonNode> SingleSignInAsync() => Assert.Single(await _fixture.SignInsAsync(Id))["after"]!;
 
     public void Dispose() => Idp.Dispose();
 }
