@@ -15,8 +15,7 @@ namespace Taskee.Api.Identity.Oidc;
 /// <summary>
 /// OIDC sign-in of an organisation's people at its own identity provider (feature <c>sso</c>): <c>/login</c> checks
 /// what it can explain (returnTo, settings, the provider's discovery document) and hands over to the organisation's
-/// OpenIdConnect scheme, which redirects to the provider; the provider's answer at <c>/callback</c> is taken by that
-/// scheme in the authentication middleware, before any endpoint.
+/// OpenIdConnect scheme, which redirects to the provider; <c>/callback</c> hands the provider's answer to that scheme.
 /// </summary>
 public static class OidcEndpoints
 {
@@ -69,20 +68,18 @@ public static class OidcEndpoints
     }
 
     /// <summary>
-    /// Reached only when no scheme took the callback: the organisation has no OIDC sign-in, or it was set up on another
-    /// node a moment ago, in which case this node catches up and lets the new scheme take the response.
+    /// The provider's answer, handed to the organisation's scheme (the authentication middleware does not ask the OIDC
+    /// schemes, see <see cref="OidcSchemeProvider"/>). When this node has no scheme for the organisation yet, its
+    /// settings may have been made on another node a moment ago: it catches up first.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> CallbackAsync(
         string orgId, HttpContext http, IIdentityStore store, IssuerRegistry issuers, OidcSchemes schemes, IAuthenticationHandlerProvider handlers,
         CancellationToken ct)
     {
-        if (await store.GetSsoAsync(orgId, ct) is { Oidc: not null })
-        {
-            await issuers.ReloadAsync(ct);
-            if (schemes.Has(orgId) && await handlers.GetHandlerAsync(http, OidcSchemes.SchemeOf(orgId)) is IAuthenticationRequestHandler handler
-                && await handler.HandleRequestAsync())
-                return TypedResults.Empty;
-        }
+        if (!schemes.Has(orgId) && await store.GetSsoAsync(orgId, ct) is { Oidc: not null }) await issuers.ReloadAsync(ct);
+        if (schemes.Has(orgId) && await handlers.GetHandlerAsync(http, OidcSchemes.SchemeOf(orgId)) is IAuthenticationRequestHandler handler
+            && await handler.HandleRequestAsync())
+            return TypedResults.Empty;
         return Problems.NotFound($"Organisation '{orgId}' has no OIDC sign-in: an admin sets clientId (and clientSecret) with PUT /v1/organisations/{orgId}/sso.");
     }
 }

@@ -9,7 +9,8 @@ namespace Taskee.Api.Identity.Oidc;
 
 /// <summary>
 /// The OpenIdConnect options of an organisation's scheme, built on its first use (and again after its settings change):
-/// authorization code with PKCE (S256), the response in the query of <c>/oidc/{orgId}/callback</c>, the issuer's
+/// authorization code with PKCE (S256), the response in the query of <c>/oidc/{orgId}/callback</c> (whose absolute
+/// address <see cref="OidcSignInEvents"/> takes from <c>Auth:Issuer:Url</c>), the issuer's
 /// discovery document and keys through the very <see cref="ConfigurationManager{T}"/> its bearer tokens use, and the
 /// ID token validated as bearer tokens are: issuer, audience (the client id), RS256/ES256/PS256, lifetime with
 /// <c>Auth:Jwt:ClockSkew</c>.
@@ -31,7 +32,7 @@ public sealed class OidcSchemeOptions(
         // redemption, a 4xx for the person, and the login endpoint tells the admin to set the secret again.
         options.ClientSecret = oidc.ProtectedClientSecret is { } stored ? secrets.TryUnprotect(sso.OrgId, stored) : null;
         // Never null, even in the instant between a reload of the issuers and of the schemes: options that fail to
-        // build would fail every request, as the authentication middleware asks every remote scheme about each one.
+        // build would make the organisation's login and callback a 500 instead of an answer that explains.
         options.ConfigurationManager = (IConfigurationManager<OpenIdConnectConfiguration>?)issuer?.Metadata.Manager
             ?? new StaticConfigurationManager<OpenIdConnectConfiguration>(new OpenIdConnectConfiguration { Issuer = sso.Issuer });
         options.RequireHttpsMetadata = o.RequireHttpsMetadata;
@@ -39,6 +40,9 @@ public sealed class OidcSchemeOptions(
         options.TimeProvider = clock;
 
         options.CallbackPath = new PathString(OidcSchemes.CallbackPath(sso.OrgId));
+        // Only the callback: no remote sign-out (front-channel) or sign-out callback at the handler's default paths.
+        options.RemoteSignOutPath = PathString.Empty;
+        options.SignedOutCallbackPath = PathString.Empty;
         options.ResponseType = OpenIdConnectResponseType.Code;
         options.ResponseMode = OpenIdConnectResponseMode.Query;
         options.UsePkce = true;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,8 @@ public static class OidcServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<OpenIdConnectOptions>, OidcSchemeOptions>();
         // What AddOpenIdConnect would register; the schemes themselves come and go with the organisations' settings.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<OpenIdConnectOptions>, OpenIdConnectPostConfigureOptions>());
+        // Replace, not TryAdd: AddAuthentication's TryAdd then keeps this one, whichever is called first.
+        services.Replace(ServiceDescriptor.Singleton<IAuthenticationSchemeProvider, OidcSchemeProvider>());
 
         // The code redemption is not retried: a code is good for one use, and a retry after a lost answer would spend it.
         services.AddHttpClient(OidcSchemeOptions.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));

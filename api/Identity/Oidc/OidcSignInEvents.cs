@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Taskee.Api.Auth.Jwt;
+using Taskee.Api.Identity.Issuer;
 using Taskee.Api.Identity.SignIn;
 using Taskee.Api.Infrastructure;
 using Taskee.Grains.Interfaces;
@@ -18,8 +20,21 @@ namespace Taskee.Api.Identity.Oidc;
 /// state, correlation, nonce, token) is answered as a 4xx with its reason in the log, never thrown (which would be a 500).
 /// No cookie of our own: the handler's correlation and nonce cookies are all, and its ticket is never stored.
 /// </summary>
-public sealed class OidcSignInEvents(OidcSchemes schemes, OrganisationGrains grains, ILogger<OidcSignInEvents> logger) : OpenIdConnectEvents
+public sealed class OidcSignInEvents(OidcSchemes schemes, OrganisationGrains grains, IOptions<IssuerOptions> issuer, ILogger<OidcSignInEvents> logger)
+    : OpenIdConnectEvents
 {
+    /// <summary>The URL of this organisation's callback on every silo and behind any proxy.</summary>
+    public static string RedirectUri(IssuerOptions issuer, string orgId) => issuer.UrlFor(OidcSchemes.CallbackPath(orgId));
+
+    public override Task RedirectToIdentityProvider(RedirectContext context)
+    {
+        // The handler builds redirect_uri from the request's scheme and host, which behind a proxy or on another silo is
+        // not the address registered at the provider. The public base URL is: the handler keeps what is set here for
+        // the code redemption too, so both carry the same redirect_uri.
+        context.ProtocolMessage.RedirectUri = RedirectUri(issuer.Value, OidcSchemes.OrgOf(context.Scheme.Name));
+        return Task.CompletedTask;
+    }
+
     public override Task TokenValidated(TokenValidatedContext context)
     {
         // For the ID token of the token endpoint the handler stops requiring a signature (OIDC Core 3.1.3.7 allows it

@@ -105,6 +105,8 @@ public sealed class OidcSettingsTests(OidcFixture fixture) : IClassFixture<OidcF
     {
         var id = await OrganisationAsync();
         fixture.Provider.RegisterClient($"client-{id}", "kept-secret");
+        // Without JIT provisioning only a member signs in.
+        (await _admin.PostAsync($"/v1/organisations/{id}/members", TestApi.Json(new { userId = "bo", email = $"bo@{id}.example", role = "member" }))).EnsureSuccessStatusCode();
         await PutAsync(_admin, id, new
         {
             issuer = fixture.Provider.TenantIssuer(id), audience = "taskee", clientId = $"client-{id}", clientSecret = "kept-secret",
