@@ -94,7 +94,7 @@ public static class IssuerEndpoints
         var outcome = await sessions.RefreshAsync(token, http.ChangeContext(), ct);
         if (outcome.Tokens is not { } tokens)
         {
-            if (byCookie) SessionCookies.Clear(http);
+            if (byCookie) SessionCookies.Clear(http, options.Value);
             return OAuthProblem(outcome.Error!, outcome.Description!);
         }
         if (!byCookie) return TypedResults.Json(TokenResponse.From(tokens));
@@ -114,12 +114,12 @@ public static class IssuerEndpoints
     }
 
     /// <summary>Ends the session of the refresh token in the body, or of the session cookie, and clears the cookies.</summary>
-    public static async Task<NoContent> SignOutAsync(HttpContext http, SessionTokens sessions, CancellationToken ct)
+    public static async Task<NoContent> SignOutAsync(HttpContext http, SessionTokens sessions, IOptions<IssuerOptions> options, CancellationToken ct)
     {
         var (form, _) = await ReadAsync(http, ct);
         var token = form.GetValueOrDefault("refresh_token") ?? http.Request.Cookies[SessionCookies.Refresh];
         if (!string.IsNullOrEmpty(token)) await sessions.RevokeAsync(token, "signed_out", http.ChangeContext(), ct);
-        SessionCookies.Clear(http);
+        SessionCookies.Clear(http, options.Value);
         return TypedResults.NoContent();
     }
 

@@ -31,20 +31,27 @@ public static class SessionCookies
     /// <param name="keepCsrf">A renewal keeps the CSRF value the page already holds; a sign-in gets a new one.</param>
     public static void Set(HttpContext http, TokenSet tokens, IssuerOptions options, bool keepCsrf = false)
     {
-        var secure = http.Request.IsHttps;
+        var secure = IsSecure(http, options);
         http.Response.Cookies.Append(Session, tokens.AccessToken, Options(secure, httpOnly: true, "/", options.AccessTokenLifetime));
         http.Response.Cookies.Append(Refresh, tokens.RefreshToken, Options(secure, httpOnly: true, RefreshPath, options.RefreshTokenLifetime));
         var csrf = keepCsrf && http.Request.Cookies[Csrf] is { Length: >= 32 } existing ? existing : Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         http.Response.Cookies.Append(Csrf, csrf, Options(secure, httpOnly: false, "/", options.RefreshTokenLifetime));
     }
 
-    public static void Clear(HttpContext http)
+    public static void Clear(HttpContext http, IssuerOptions options)
     {
-        var secure = http.Request.IsHttps;
+        var secure = IsSecure(http, options);
         http.Response.Cookies.Delete(Session, Options(secure, httpOnly: true, "/", TimeSpan.Zero));
         http.Response.Cookies.Delete(Refresh, Options(secure, httpOnly: true, RefreshPath, TimeSpan.Zero));
         http.Response.Cookies.Delete(Csrf, Options(secure, httpOnly: false, "/", TimeSpan.Zero));
     }
+
+    /// <summary>
+    /// Secure on HTTPS, and whenever the public address is https://: behind a proxy that ends TLS the request the node
+    /// sees is plain HTTP, yet the browser's is not.
+    /// </summary>
+    private static bool IsSecure(HttpContext http, IssuerOptions options) =>
+        http.Request.IsHttps || options.Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     private static CookieOptions Options(bool secure, bool httpOnly, string path, TimeSpan lifetime) => new()
     {

@@ -54,6 +54,9 @@ public sealed class SamlAcsTests(SamlNodeFixture fixture) : IClassFixture<SamlNo
         var cookies = response.Headers.GetValues("Set-Cookie").ToList();
         var session = Assert.Single(cookies, c => c.StartsWith(SessionCookies.Session + "=", StringComparison.Ordinal));
         Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        // The node is reached over plain HTTP here, as behind a proxy that ends TLS; its public address is https.
+        Assert.Equal("http", fixture.Client(null).BaseAddress!.Scheme);
+        Assert.All(cookies, c => Assert.Contains("secure", c, StringComparison.OrdinalIgnoreCase));
         Assert.Contains(cookies, c => c.StartsWith(SessionCookies.Refresh + "=", StringComparison.Ordinal));
         Assert.Contains(cookies, c => c.StartsWith(SessionCookies.Csrf + "=", StringComparison.Ordinal));
         Assert.Equal("member", Assert.Single(await fixture.MembersAsync(org.Id))["role"]!.GetValue<string>());
