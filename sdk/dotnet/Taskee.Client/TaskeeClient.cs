@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -12,16 +11,11 @@ namespace Taskee.Client;
 /// <c>/v1/usage/batch</c>, <c>/features/{feature}</c>, <c>/entitlements</c>). Unreachable or failing nodes raise
 /// <see cref="TaskeeUnavailableException"/>; 4xx problems raise <see cref="TaskeeProblemException"/>.
 /// </summary>
-public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> options, TimeProvider clock)
+public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> options, TimeProvider clock, EntitlementsCache cache)
 {
     public const string IdempotencyHeader = "Idempotency-Key";
 
     private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
-
-    // Shared by every client instance (the factory makes many): one cached copy per organisation.
-    private static readonly ConcurrentDictionary<(Uri?, string), CachedEntitlements> Cache = new();
-
-    private sealed record CachedEntitlements(Entitlements Value, string ETag, DateTimeOffset CheckedAt);
 
     public Task<UsageDecision> CheckAsync(string orgId, string metric, long amount, CancellationToken ct = default) =>
         DecideAsync(orgId, metric, UsageOp.Check, amount, null, ct);
@@ -57,9 +51,9 @@ public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> 
     /// </summary>
     public async Task<Entitlements> GetEntitlementsAsync(string orgId, CancellationToken ct = default)
     {
-        var key = (http.BaseAddress, orgId);
+        var key = orgId;
         var now = clock.GetUtcNow();
-        Cache.TryGetValue(key, out var cached);
+        var cached = cache.Get(key);
         if (cached is not null && now - cached.CheckedAt < options.Value.EntitlementsFreshFor) return cached.Value;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/organisations/{Uri.EscapeDataString(orgId)}/entitlements");
@@ -68,11 +62,11 @@ public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> 
         using var response = await SendAsync(request, ct);
         if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
         {
-            Cache[key] = cached with { CheckedAt = now };
+            cache.Set(key, cached with { CheckedAt = now });
             return cached.Value;
         }
         var entitlements = await ReadAsync<Entitlements>(response, ct);
-        if (response.Headers.ETag is { } etag) Cache[key] = new CachedEntitlements(entitlements, etag.ToString(), now);
+        if (response.Headers.ETag is { } etag) cache.Set(key, new CachedEntitlements(entitlements, etag.ToString(), now));
         return entitlements;
     }
 

@@ -23,6 +23,7 @@ public static class TaskeeClientServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TaskeeClientMeter>();
         services.TryAddSingleton<TaskeeGuard>();
+        services.TryAddSingleton<EntitlementsCache>();
 
         var builder = services.AddHttpClient<TaskeeClient>((sp, http) =>
         {
