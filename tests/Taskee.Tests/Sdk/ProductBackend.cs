@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Taskee.Client;
 using Taskee.Client.Guards;
+using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Sdk;
 
@@ -51,6 +52,14 @@ public sealed class ProductBackend : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>A new organisation on the plan and a key with the <c>usage</c> scope, as a product service is given.</summary>
+    public static async Task<(string OrgId, string Key)> OrganisationAsync(HttpClient admin, string plan, string prefix)
+    {
+        var orgId = TestApi.NewOrgId(prefix);
+        await admin.CreateOrganisationAsync(orgId, plan);
+        return (orgId, await admin.CreateKeyAsync(orgId, "usage"));
+    }
 }
 
 /// <summary>Records what the SDK sent and got; optionally loses the answer of the first matching request after the node handled it.</summary>

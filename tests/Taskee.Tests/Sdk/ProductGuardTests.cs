@@ -13,9 +13,7 @@ public sealed class ProductGuardTests(NodeFixture fixture) : IClassFixture<NodeF
 
     private async Task<(ProductBackend Backend, string OrgId)> BackendAsync(string plan)
     {
-        var orgId = TestApi.NewOrgId("guard");
-        await _admin.CreateOrganisationAsync(orgId, plan);
-        var key = await _admin.CreateKeyAsync(orgId, "usage");
+        var (orgId, key) = await ProductBackend.OrganisationAsync(_admin, plan, "guard");
         var backend = await ProductBackend.StartAsync(o =>
         {
             o.BaseAddress = new Uri("http://localhost");

@@ -13,9 +13,7 @@ public sealed class TaskeeClientTests(NodeFixture fixture) : IClassFixture<NodeF
     private async Task<(ProductBackend Backend, TaskeeClient Client, RecordingHandler Recorder, string OrgId)> ClientAsync(
         string plan = "pro", Func<HttpRequestMessage, bool>? loseFirstAnswerOf = null, TimeSpan? freshFor = null)
     {
-        var orgId = TestApi.NewOrgId("sdk");
-        await _admin.CreateOrganisationAsync(orgId, plan);
-        var key = await _admin.CreateKeyAsync(orgId, "usage");
+        var (orgId, key) = await ProductBackend.OrganisationAsync(_admin, plan, "sdk");
         var recorder = new RecordingHandler(loseFirstAnswerOf);
         var backend = await ProductBackend.StartAsync(o =>
         {
