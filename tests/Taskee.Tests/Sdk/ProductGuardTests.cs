@@ -122,4 +122,23 @@ public sealed class ProductGuardTests(NodeFixture fixture) : IClassFixture<NodeF
 
         Assert.Equal([("advanced_reports", "open"), ("sso", "closed"), ("ai_calls", "closed")], decisions);
     }
+
+    [Fact]
+    public async Task A_request_whose_organisation_the_resolver_cannot_tell_is_refused_with_403_and_consumes_nothing()
+    {
+        var (orgId, key) = await ProductBackend.OrganisationAsync(_admin, "pro", "guard");
+        await using var backend = await ProductBackend.StartAsync(o =>
+        {
+            o.BaseAddress = new Uri("http://localhost");
+            o.ApiKey = key;
+            o.OrganisationResolver = http => http.Request.Headers["X-Org"].FirstOrDefault();
+        }, fixture.Node.Server.CreateHandler);
+
+        var problem = await (await backend.Client().PostAsync($"/orgs/{orgId}/ai", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal("organisation_unknown", problem["reason"]!.GetValue<string>());
+
+        using var named = new HttpRequestMessage(HttpMethod.Post, $"/orgs/{orgId}/ai") { Headers = { { "X-Org", orgId } } };
+        Assert.Equal(HttpStatusCode.OK, (await backend.Client().SendAsync(named)).StatusCode);
+        Assert.Equal(1, (await _admin.GetJsonAsync($"/v1/organisations/{orgId}/entitlements"))["usage"]!["ai_calls"]!["used"]!.GetValue<long>());
+    }
 }
