@@ -95,7 +95,8 @@ public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> 
         {
             throw new TaskeeUnavailableException($"Taskee at {http.BaseAddress} could not be reached: {e.Message}", e);
         }
-        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+        // Still in progress after the retries: the outcome is unknown, as if the node were unreachable.
+        if ((int)response.StatusCode >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests || RetryPolicy.IsInProgress(request, response))
         {
             var status = (int)response.StatusCode;
             response.Dispose();

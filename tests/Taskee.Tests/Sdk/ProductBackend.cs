@@ -63,9 +63,12 @@ public sealed class ProductBackend : IAsyncDisposable
 }
 
 /// <summary>Records what the SDK sent and got; optionally loses the answer of the first matching request after the node handled it.</summary>
-public sealed class RecordingHandler(Func<HttpRequestMessage, bool>? loseFirstAnswerOf = null) : DelegatingHandler
+/// <param name="inProgressFirst">Answers the first matching request 409 "in progress" without passing it on, as the node does while
+/// an earlier attempt with the same Idempotency-Key is still being processed.</param>
+public sealed class RecordingHandler(Func<HttpRequestMessage, bool>? loseFirstAnswerOf = null, Func<HttpRequestMessage, bool>? inProgressFirst = null) : DelegatingHandler
 {
     private int _lost;
+    private int _answered;
 
     public ConcurrentQueue<(string Method, string Path, string? IdempotencyKey, string? IfNoneMatch, HttpStatusCode? Status)> Calls { get; } = new();
 
@@ -73,6 +76,11 @@ public sealed class RecordingHandler(Func<HttpRequestMessage, bool>? loseFirstAn
     {
         var key = request.Headers.TryGetValues("Idempotency-Key", out var keys) ? keys.Single() : null;
         var ifNoneMatch = request.Headers.IfNoneMatch.Count > 0 ? request.Headers.IfNoneMatch.ToString() : null;
+        if (inProgressFirst is not null && inProgressFirst(request) && Interlocked.Exchange(ref _answered, 1) == 0)
+        {
+            Calls.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, key, ifNoneMatch, HttpStatusCode.Conflict));
+            return new HttpResponseMessage(HttpStatusCode.Conflict) { RequestMessage = request };
+        }
         var response = await base.SendAsync(request, ct);
         Calls.Enqueue((request.Method.Method, request.RequestUri!.AbsolutePath, key, ifNoneMatch, response.StatusCode));
         if (loseFirstAnswerOf is not null && loseFirstAnswerOf(request) && Interlocked.Exchange(ref _lost, 1) == 0)

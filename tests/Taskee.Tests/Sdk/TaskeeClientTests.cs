@@ -11,10 +11,11 @@ public sealed class TaskeeClientTests(NodeFixture fixture) : IClassFixture<NodeF
     private readonly HttpClient _admin = fixture.Node.Admin();
 
     private async Task<(ProductBackend Backend, TaskeeClient Client, RecordingHandler Recorder, string OrgId)> ClientAsync(
-        string plan = "pro", Func<HttpRequestMessage, bool>? loseFirstAnswerOf = null, TimeSpan? freshFor = null)
+        string plan = "pro", Func<HttpRequestMessage, bool>? loseFirstAnswerOf = null, TimeSpan? freshFor = null,
+        Func<HttpRequestMessage, bool>? inProgressFirst = null)
     {
         var (orgId, key) = await ProductBackend.OrganisationAsync(_admin, plan, "sdk");
-        var recorder = new RecordingHandler(loseFirstAnswerOf);
+        var recorder = new RecordingHandler(loseFirstAnswerOf, inProgressFirst);
         var backend = await ProductBackend.StartAsync(o =>
         {
             o.BaseAddress = new Uri("http://localhost");
@@ -71,6 +72,20 @@ public sealed class TaskeeClientTests(NodeFixture fixture) : IClassFixture<NodeF
         Assert.Equal(3, decision.Used);
         var usage = await _admin.GetJsonAsync($"/v1/organisations/{orgId}/entitlements");
         Assert.Equal(3, usage["usage"]!["ai_calls"]!["used"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_consume_answered_in_progress_is_retried_with_the_same_key_until_the_node_answers()
+    {
+        var (backend, client, recorder, orgId) = await ClientAsync(inProgressFirst: r => r.RequestUri!.AbsolutePath.EndsWith("/consume", StringComparison.Ordinal));
+        await using var _ = backend;
+
+        var decision = await client.ConsumeAsync(orgId, "ai_calls", 2, idempotencyKey: "order-42");
+
+        var attempts = recorder.Calls.Where(c => c.Path.EndsWith("/consume", StringComparison.Ordinal)).ToList();
+        Assert.Equal([HttpStatusCode.Conflict, HttpStatusCode.OK], attempts.Select(a => a.Status!.Value));
+        Assert.All(attempts, a => Assert.Equal("order-42", a.IdempotencyKey));
+        Assert.Equal(2, decision.Used);
     }
 
     [Fact]
