@@ -21,6 +21,10 @@ fi
 echo "==> Building (Release)"
 dotnet build Taskee.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "error: build failed" >&2; exit 1; }
 
+echo "==> Packing Taskee.Client"
+dotnet pack sdk/dotnet/Taskee.Client -c Release --no-build -nologo -v quiet -clp:ErrorsOnly -o "$results/packages" >/dev/null \
+  || { echo "error: dotnet pack sdk/dotnet/Taskee.Client failed" >&2; exit 1; }
+
 pg_start || { echo "error: could not start PostgreSQL (see above)" >&2; exit 1; }
 
 status=0
