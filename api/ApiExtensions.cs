@@ -125,6 +125,7 @@ public static class ApiExtensions
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<RateLimitHeadersMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         return app;
     }

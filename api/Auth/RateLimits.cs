@@ -52,16 +52,16 @@ public static class RateLimits
 
         // The limiter's options are configured from the container, so partitioning reads settings and plans directly
         // instead of resolving them from the request's services twice per request.
+        services.AddSingleton<RateLimitBuckets>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, OrganisationPlans>((limiter, rates, plans) =>
+        services.AddOptions<RateLimiterOptions>().Configure<RateLimitBuckets>((limiter, buckets) =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, PartitionKey>(context => Partition(context, rates.Value, plans, perOrganisation: false)),
-                PartitionedRateLimiter.Create<HttpContext, PartitionKey>(context => Partition(context, rates.Value, plans, perOrganisation: true)));
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(buckets.PerKey, buckets.PerOrganisation);
             limiter.OnRejected = async (rejected, ct) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
                 rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                buckets.WriteHeaders(rejected.HttpContext, retryAfter);
                 await Problems.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too Many Requests",
                     $"The rate limit of this key or organisation is reached; retry after {retryAfter} s. Higher plans have higher limits.");
             };
@@ -69,31 +69,7 @@ public static class RateLimits
         return services;
     }
 
-    /// <summary>
-    /// One token bucket per API, rate, and key or organisation. A struct key, so picking the partition of a request
-    /// allocates nothing; the rate is part of it, so a plan change moves the caller to a bucket of the new rate.
-    /// </summary>
-    private readonly record struct PartitionKey(bool Usage, int PerSecond, string Kind, string Id);
-
-    private static RateLimitPartition<PartitionKey> Partition(HttpContext context, RateLimitOptions options, OrganisationPlans plans, bool perOrganisation)
-    {
-        if (!options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return RateLimitPartition.GetNoLimiter(default(PartitionKey));
-
-        var usage = IsProductApi(context.Request.Path);
-        var limit = options.For(plans.PlanOf(caller.OrgId!));
-        var perSecond = (usage ? limit.UsagePerSecond : limit.AdminPerSecond) * (perOrganisation ? options.OrganisationMultiplier : 1);
-        var key = perOrganisation ? new PartitionKey(usage, perSecond, "org", caller.OrgId!) : new PartitionKey(usage, perSecond, caller.Kind, caller.Id);
-        return RateLimitPartition.GetTokenBucketLimiter(key, static k => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = k.PerSecond * 2,
-            TokensPerPeriod = k.PerSecond,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-    }
-
-    private static bool IsProductApi(PathString path) =>
+    internal static bool IsProductApi(PathString path) =>
         path.StartsWithSegments("/v1/usage")
         || (path.Value is { } p && (p.Contains("/usage/", StringComparison.Ordinal) || p.Contains("/features/", StringComparison.Ordinal) || p.EndsWith("/entitlements", StringComparison.Ordinal)));
 }

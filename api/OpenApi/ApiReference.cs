@@ -21,9 +21,13 @@ public static class ApiReference
             {
                 document.Info.Title = Title;
                 document.Info.Description = "Organisations, plans, flags, entitlements, billing, audit log and API keys. Authenticate with 'Authorization: Bearer tk_...'; Stripe webhooks with their signature. Errors are RFC 9457 problem details (application/problem+json).";
+                // The contract, not where it was fetched from: a checked-in snapshot (docs/api/openapi-v1.json) must
+                // not depend on the host or port; the reference page then calls the origin it was loaded from.
+                document.Servers = [];
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer<ProblemResponses>();
+            o.AddOperationTransformer<DeprecatedOperations>();
         });
 
     public static IEndpointRouteBuilder MapTaskeeOpenApi(this IEndpointRouteBuilder app)
