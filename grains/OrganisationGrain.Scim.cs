@@ -62,12 +62,6 @@ internal sealed partial class OrganisationGrain : IOrganisationScimGrain
         return await _scim.PutGroupRolesAsync(OrgId, roles, await _groupRoles.ResolveAsync(OrgId, roles), context);
     }
 
-    public async ValueTask<SeatChange> ChangeMemberRoleAsync(string userId, string role, ChangeContext context)
-    {
-        if (_organisation is null) return SeatChange.NoSuchOrganisation;
-        return await _store.ChangeMemberRoleAsync(OrgId, userId, role, context);
-    }
-
     private ScimWriteResult<ScimUser> CountSeats(ScimWriteResult<ScimUser> result, long seats)
     {
         if (result.Status != ScimWriteStatus.NoSuchOrganisation) Seats.Used = Seats.Reserved = Seats.PersistedUsed = seats;

@@ -318,6 +318,12 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         return result;
     }
 
+    public async ValueTask<SeatChange> ChangeMemberRoleAsync(string userId, string role, ChangeContext context)
+    {
+        if (_organisation is null) return SeatChange.NoSuchOrganisation;
+        return await _store.ChangeMemberRoleAsync(OrgId, userId, role, context);
+    }
+
     // ---- Writing usage --------------------------------------------------------------------------------
 
     public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);

@@ -63,9 +63,6 @@ public interface IIssuerStore
 
     /// <summary>The member with this e-mail address, compared case-insensitively; null when there is none.</summary>
     Task<Member?> FindMemberByEmailAsync(string orgId, string email, CancellationToken ct = default);
-
-    /// <summary>Sets a member's role with its audit event; false when the member is gone.</summary>
-    Task<bool> SetMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default);
 }
 
 /// <summary>The XML elements of ASP.NET Data Protection's key ring, shared by every silo (synchronous: Data Protection's repository contract is).</summary>

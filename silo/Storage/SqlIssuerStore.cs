@@ -177,20 +177,6 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
         return row?.ToMember();
     }
 
-    public Task<bool> SetMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default) =>
-        InTransactionAsync(async (connection, transaction) =>
-        {
-            var before = await connection.QuerySingleOrDefaultAsync<string>(
-                $"SELECT role FROM members WHERE org_id = @orgId AND user_id = @userId{Dialect.ForUpdate}", new { orgId, userId }, transaction);
-            if (before is null) return false;
-            if (before == role) return true;
-            await connection.ExecuteAsync("UPDATE members SET role = @role WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId, role }, transaction);
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, orgId,
-                new AuditRecord("member.role_changed", $"organisations/{orgId}/members/{userId}",
-                    JsonSerializer.Serialize(new { role = before }), JsonSerializer.Serialize(new { role })), context, clock.GetUtcNow());
-            return true;
-        }, ct);
-
     /// <summary>Revokes every refresh token family of a member, in the caller's transaction (member removal).</summary>
     internal static async Task RevokeMemberFamiliesAsync(DbConnection connection, DbTransaction transaction, string orgId, string memberId, DateTimeOffset now) =>
         await connection.ExecuteAsync(

@@ -67,8 +67,8 @@ public sealed partial class SignInService(
         }
         else if (mapped is not null && mapped != member.Role)
         {
-            await store.SetMemberRoleAsync(orgId, member.UserId, mapped, context with { Actor = new AuditActor(Caller.UserKind, member.UserId) }, ct);
-            member = member with { Role = mapped };
+            if (await grain.ChangeMemberRoleAsync(member.UserId, mapped, context with { Actor = new AuditActor(Caller.UserKind, member.UserId) }) == SeatChange.Done)
+                member = member with { Role = mapped };
         }
 
         var subject = new SessionSubject(orgId, member.UserId, [member.Role], person.Method);

@@ -109,6 +109,24 @@ public sealed class SignInTests(IssuerFixture fixture) : IClassFixture<IssuerFix
     }
 
     [Fact]
+    public async Task A_member_an_admin_added_gets_the_role_their_groups_map_to_through_the_grain_audited()
+    {
+        var orgId = await fixture.OrganisationAsync();
+        var added = await fixture.Admin.PostAsync($"/v1/organisations/{orgId}/members",
+            TestApi.Json("""{"userId":"sanne","email":"sanne@example.com","role":"member"}"""));
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+
+        var session = await fixture.SignedInAsync(orgId, "Sanne@Example.com",
+            IssuerFixture.Policy(groupRoles: new Dictionary<string, string> { ["Auditors"] = "auditor" }), "Auditors");
+
+        Assert.Equal("sanne", session.MemberId);
+        Assert.Equal(["auditor"], session.Roles);
+        Assert.Equal("auditor", Assert.Single(await MembersAsync(orgId))["role"]!.GetValue<string>());
+        var changed = Assert.Single(await fixture.Admin.AuditEventsAsync(orgId), e => e["action"]!.GetValue<string>() == "member.role_changed");
+        Assert.Equal("user", changed["actor"]!["kind"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_browser_is_sent_to_a_local_returnTo_with_the_session_cookies_and_never_to_another_site()
     {
         var orgId = await fixture.OrganisationAsync();
