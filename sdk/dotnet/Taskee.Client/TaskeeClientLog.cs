@@ -13,4 +13,10 @@ internal static partial class TaskeeClientLog
 
     [LoggerMessage(9103, LogLevel.Information, "The handler failed after consuming {Amount} of counter {Metric} for organisation {OrgId}: a counter cannot be released, the consumption stands")]
     public static partial void CounterNotReleased(ILogger logger, long amount, string metric, string orgId);
+
+    [LoggerMessage(9110, LogLevel.Warning, "Refused webhook {WebhookId}: {Reason}")]
+    public static partial void WebhookRefused(ILogger logger, string? webhookId, string reason);
+
+    [LoggerMessage(9111, LogLevel.Error, "The handler of webhook {WebhookId} ({Type}) failed; answering 500 so that Taskee retries it")]
+    public static partial void WebhookHandlerFailed(ILogger logger, string webhookId, string type, Exception exception);
 }
