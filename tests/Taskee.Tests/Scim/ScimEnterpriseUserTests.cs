@@ -121,6 +121,21 @@ public sealed class ScimEnterpriseUserTests(NodeFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_manager_of_another_organisation_shows_no_display_name()
+    {
+        var a = await ScimClient.CreateAsync(fixture.Node);
+        var b = await ScimClient.CreateAsync(fixture.Node);
+        var foreign = await b.ExpectAsync(await b.SendAsync("POST", "/Users", """{"userName":"secret@example.com","displayName":"Secret Name"}"""),
+            HttpStatusCode.Created);
+        var created = await a.ExpectAsync(await a.SendAsync("POST", "/Users", EntraUser("a-user@example.com", foreign["id"]!.GetValue<string>())),
+            HttpStatusCode.Created);
+
+        Assert.Null(created[Enterprise]!["manager"]!["displayName"]);
+        Assert.Null((await a.GetAsync("/Users"))["Resources"]![0]![Enterprise]!["manager"]!["displayName"]);
+        Assert.DoesNotContain("Secret Name", (await a.GetAsync($"/Users/{created["id"]}")).ToJsonString());
+    }
+
+    [Fact]
     public async Task Enterprise_attributes_are_patched_by_their_urn_paths_and_filtered_on()
     {
         var scim = await ScimClient.CreateAsync(fixture.Node);
