@@ -20,6 +20,13 @@ public static class ScimProjection
         return resource;
     }
 
+    /// <summary>Refuses an <c>attributes</c> or <c>excludedAttributes</c> that is no list of paths (400 invalidValue).</summary>
+    public static void Validate(HttpRequest request)
+    {
+        Paths(request, "attributes");
+        Paths(request, "excludedAttributes");
+    }
+
     private static List<ScimPath> Paths(HttpRequest request, string parameter)
     {
         var paths = new List<ScimPath>();

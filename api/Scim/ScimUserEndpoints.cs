@@ -29,14 +29,14 @@ public static class ScimUserEndpoints
         var scim = ScimContext.Of(http);
         var user = ScimReader.ReadUser(await ScimContext.ReadBodyAsync(http.Request), scim.OrgId, Guid.NewGuid().ToString());
         var result = await scim.Directory.CreateScimUserAsync(user, scim.Change);
-        return ScimWrites.Common(result, Resource, user.Id) ?? ScimResult.Created(await RenderAsync(scim, http, store, result.Value!));
+        return ScimWrites.Common(result, Resource, user.Id) ?? ScimResult.Created(await RenderAsync(scim, http, store, result.Value!), http.Request);
     }
 
     public static async Task<IResult> GetAsync(string id, HttpContext http, IScimStore store)
     {
         var scim = ScimContext.Of(http);
         return await store.GetUserAsync(scim.OrgId, id, http.RequestAborted) is { } user
-            ? ScimResult.Ok(await RenderAsync(scim, http, store, user))
+            ? ScimResult.Ok(await RenderAsync(scim, http, store, user), http.Request)
             : ScimError.NotFound(Resource, id);
     }
 
@@ -82,16 +82,16 @@ public static class ScimUserEndpoints
             () => store.GetUserAsync(scim.OrgId, id, http.RequestAborted),
             u => u.Version,
             current => scim.Directory.ReplaceScimUserAsync(desired(current), current.Version, scim.Change).AsTask(),
-            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!)),
+            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!), http.Request),
             () => ScimError.NotFound(Resource, id));
 
-    /// <summary>The user as the response shows it: its groups, its manager's display name, the attributes asked for.</summary>
+    /// <summary>The user as the response shows it: its groups and its manager's display name.</summary>
     private static async Task<JsonObject> RenderAsync(ScimContext scim, HttpContext http, IScimStore store, ScimUser user)
     {
         var memberships = await store.ListMembershipsAsync(scim.OrgId, user.Id);
         var resource = ScimRepresentation.User(user, memberships, scim.BaseUrl);
         if (ScimRepresentation.ManagerId(resource) is { } managerId && await store.GetUserAsync(scim.OrgId, managerId, http.RequestAborted) is { } manager)
             resource = ScimRepresentation.User(user, memberships, scim.BaseUrl, id => id == manager.Id ? manager : null);
-        return ScimProjection.Apply(http.Request, resource);
+        return resource;
     }
 }

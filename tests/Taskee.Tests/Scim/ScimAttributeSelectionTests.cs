@@ -104,6 +104,30 @@ public sealed class ScimAttributeSelectionTests(NodeFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_trimmed_answer_keeps_its_etag_and_location_headers()
+    {
+        var scim = await ScimClient.CreateAsync(fixture.Node);
+        var created = await scim.SendAsync("POST", "/Users?attributes=userName", """{"userName":"headers@example.com"}""");
+        var body = await scim.ExpectAsync(created, HttpStatusCode.Created);
+        Assert.Null(body["meta"]!["location"]);
+        Assert.EndsWith($"/scim/v2/Users/{body["id"]}", created.Headers.Location!.ToString());
+        Assert.Equal("W/\"1\"", created.Headers.ETag!.ToString());
+
+        var read = await scim.SendAsync("GET", $"/Users/{body["id"]}?attributes=userName");
+        await scim.ExpectAsync(read, HttpStatusCode.OK);
+        Assert.Equal("W/\"1\"", read.Headers.ETag!.ToString());
+    }
+
+    [Fact]
+    public async Task A_write_with_a_bad_attribute_list_is_refused_before_anything_is_written()
+    {
+        var scim = await ScimClient.CreateAsync(fixture.Node);
+        await ScimClient.AssertErrorAsync(await scim.SendAsync("POST", "/Users?attributes=" + Uri.EscapeDataString("emails[type eq \"work\"]"),
+            """{"userName":"never@example.com"}"""), HttpStatusCode.BadRequest, "invalidValue");
+        Assert.Equal(0, (await scim.GetAsync("/Users"))["totalResults"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task An_attribute_list_that_is_no_list_of_paths_is_a_400_invalidValue()
     {
         var (scim, id) = await UserAsync(fixture.Node);
