@@ -58,6 +58,8 @@ public sealed record ScimContext(string OrgId, IOrganisationScimGrain Directory,
     /// <summary>The JSON object a POST, PUT or PATCH sends, as <c>application/scim+json</c> or <c>application/json</c>.</summary>
     public static async Task<JsonObject> ReadBodyAsync(HttpRequest request)
     {
+        // Every write reads its body first: a bad attributes list is refused before anything is written.
+        ScimProjection.Validate(request);
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
             || !(type.MediaType.Equals(ScimSchemas.MediaType, StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)))
             throw new ScimRequestException(new ScimError(StatusCodes.Status415UnsupportedMediaType,

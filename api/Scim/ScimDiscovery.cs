@@ -66,21 +66,64 @@ public static class ScimDiscovery
         ["endpoint"] = endpoint,
         ["description"] = name == "User" ? "A person of the organisation: an active user holds a seat." : "A group of users; a mapped group grants its members a role.",
         ["schema"] = schema,
+        // RFC 7643 6: users may carry the EnterpriseUser extension; it is optional.
+        ["schemaExtensions"] = name == "User"
+            ? new JsonArray(new JsonObject { ["schema"] = ScimSchemas.EnterpriseUser, ["required"] = false })
+            : new JsonArray(),
         ["meta"] = new JsonObject { ["resourceType"] = "ResourceType", ["location"] = $"{baseUrl}/ResourceTypes/{name}" },
     };
+
+    private static JsonObject[] Plain(bool address = false) => address
+        ?
+        [
+            Attribute("formatted", "string"), Attribute("streetAddress", "string"), Attribute("locality", "string"), Attribute("region", "string"),
+            Attribute("postalCode", "string"), Attribute("country", "string"), Attribute("type", "string"), Attribute("primary", "boolean"),
+        ]
+        : [Attribute("value", "string"), Attribute("display", "string"), Attribute("type", "string"), Attribute("primary", "boolean")];
 
     private static IReadOnlyList<JsonObject> Schemas(string baseUrl) =>
     [
         Schema(ScimSchemas.User, "User", "User Account", baseUrl,
         [
             Attribute("userName", "string", required: true, uniqueness: "server"),
-            Complex("name", [Attribute("givenName", "string"), Attribute("familyName", "string"), Attribute("formatted", "string")]),
+            Complex("name",
+            [
+                Attribute("formatted", "string"), Attribute("familyName", "string"), Attribute("givenName", "string"), Attribute("middleName", "string"),
+                Attribute("honorificPrefix", "string"), Attribute("honorificSuffix", "string"),
+            ]),
             Attribute("displayName", "string"),
+            Attribute("nickName", "string"),
+            Reference("profileUrl", "external"),
+            Attribute("title", "string"),
+            Attribute("userType", "string"),
+            Attribute("preferredLanguage", "string"),
+            Attribute("locale", "string"),
+            Attribute("timezone", "string"),
             Complex("emails", [Attribute("value", "string"), Attribute("type", "string"), Attribute("primary", "boolean")], multiValued: true),
+            Complex("phoneNumbers", Plain(), multiValued: true),
+            Complex("ims", Plain(), multiValued: true),
+            Complex("photos", Plain(), multiValued: true),
+            Complex("addresses", Plain(address: true), multiValued: true),
+            Complex("entitlements", Plain(), multiValued: true),
+            Complex("roles", Plain(), multiValued: true),
             Attribute("active", "boolean"),
             Attribute("externalId", "string", caseExact: true),
             Complex("groups", [Attribute("value", "string", mutability: "readOnly", caseExact: true), Attribute("display", "string", mutability: "readOnly")],
                 multiValued: true, mutability: "readOnly"),
+        ]),
+        Schema(ScimSchemas.EnterpriseUser, "EnterpriseUser", "Enterprise User", baseUrl,
+        [
+            Attribute("employeeNumber", "string"),
+            Attribute("costCenter", "string"),
+            Attribute("organization", "string"),
+            Attribute("division", "string"),
+            Attribute("department", "string"),
+            Complex("manager",
+            [
+                Attribute("value", "string", caseExact: true),
+                Reference("$ref", "User", mutability: "readOnly"),
+                Attribute("displayName", "string", mutability: "readOnly"),
+            ]),
         ]),
         Schema(ScimSchemas.Group, "Group", "Group", baseUrl,
         [
@@ -112,6 +155,13 @@ public static class ScimDiscovery
         ["returned"] = "default",
         ["uniqueness"] = uniqueness,
     };
+
+    private static JsonObject Reference(string name, string referenceType, string mutability = "readWrite")
+    {
+        var reference = Attribute(name, "reference", mutability: mutability, caseExact: true);
+        reference["referenceTypes"] = new JsonArray(referenceType);
+        return reference;
+    }
 
     private static JsonObject Complex(string name, JsonObject[] subAttributes, bool multiValued = false, string mutability = "readWrite")
     {

@@ -30,14 +30,14 @@ public static class ScimGroupEndpoints
         var (displayName, externalId, members) = ScimReader.ReadGroup(await ScimContext.ReadBodyAsync(http.Request));
         var group = new ScimGroup(scim.OrgId, Guid.NewGuid().ToString(), displayName, externalId, members, 0, default, default);
         var result = await scim.Directory.CreateScimGroupAsync(group, scim.Change);
-        return ScimWrites.Common(result, Resource, group.Id) ?? ScimResult.Created(await RenderAsync(scim, store, result.Value!));
+        return ScimWrites.Common(result, Resource, group.Id) ?? ScimResult.Created(await RenderAsync(scim, http, store, result.Value!), http.Request);
     }
 
     public static async Task<IResult> GetAsync(string id, HttpContext http, IScimStore store)
     {
         var scim = ScimContext.Of(http);
         return await store.GetGroupAsync(scim.OrgId, id, http.RequestAborted) is { } group
-            ? ScimResult.Ok(ScimLists.Exclude(http.Request, await RenderAsync(scim, store, group)))
+            ? ScimResult.Ok(await RenderAsync(scim, http, store, group), http.Request)
             : ScimError.NotFound(Resource, id);
     }
 
@@ -88,12 +88,12 @@ public static class ScimGroupEndpoints
             () => store.GetGroupAsync(scim.OrgId, id, http.RequestAborted),
             g => g.Version,
             current => scim.Directory.ReplaceScimGroupAsync(desired(current), current.Version, scim.Change).AsTask(),
-            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, store, result.Value!)),
+            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!), http.Request),
             () => ScimError.NotFound(Resource, id));
 
     private static async Task<IReadOnlyDictionary<string, ScimUser>> UsersAsync(ScimContext scim, IScimStore store) =>
         (await store.ListUsersAsync(scim.OrgId)).ToDictionary(u => u.Id, StringComparer.Ordinal);
 
-    private static async Task<JsonObject> RenderAsync(ScimContext scim, IScimStore store, ScimGroup group) =>
+    private static async Task<JsonObject> RenderAsync(ScimContext scim, HttpContext http, IScimStore store, ScimGroup group) =>
         ScimRepresentation.Group(group, await UsersAsync(scim, store), scim.BaseUrl);
 }

@@ -8,7 +8,8 @@ namespace Taskee.Api.Scim;
 /// <summary>
 /// A list request (RFC 7644 3.4.2): <c>filter</c> evaluated in memory over the organisation's resources (as many as its
 /// directory holds: bounded by its seats plus deactivated users), 1-based <c>startIndex</c>, <c>count</c> of at most
-/// <see cref="ScimSchemas.MaxResults"/>, and <c>excludedAttributes</c> for top-level attributes (Entra leaves out members).
+/// <see cref="ScimSchemas.MaxResults"/>, and the page's attributes chosen by <see cref="ScimProjection"/> after the filter
+/// (Entra filters groups on members while it leaves them out).
 /// </summary>
 public static class ScimLists
 {
@@ -32,21 +33,8 @@ public static class ScimLists
         var count = Math.Clamp(Integer(query, "count") ?? ScimSchemas.MaxResults, 0, ScimSchemas.MaxResults);
 
         var matching = filter is null ? resources.ToList() : resources.Where(r => ScimFilterEvaluator.Matches(r, filter)).ToList();
-        var page = matching.Skip(startIndex - 1).Take(count).Select(r => (JsonNode)Exclude(request, r)).ToList();
+        var page = matching.Skip(startIndex - 1).Take(count).Select(r => (JsonNode)ScimProjection.Apply(request, r)).ToList();
         return ScimRepresentation.List(page, matching.Count, startIndex);
-    }
-
-    /// <summary>Leaves out the top-level attributes <c>excludedAttributes</c> names (Entra reads groups without their members).</summary>
-    public static JsonObject Exclude(HttpRequest request, JsonObject resource)
-    {
-        foreach (var name in request.Query["excludedAttributes"].ToString().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            // id, schemas and meta are always returned (RFC 7643 7, "returned: always").
-            if (name.Equals("id", StringComparison.OrdinalIgnoreCase) || name.Equals("schemas", StringComparison.OrdinalIgnoreCase)) continue;
-            var key = resource.Select(p => p.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase));
-            if (key is not null && key != "meta") resource.Remove(key);
-        }
-        return resource;
     }
 
     private static int? Integer(IQueryCollection query, string name)

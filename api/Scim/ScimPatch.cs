@@ -71,8 +71,15 @@ public static class ScimPatch
         }
     }
 
-    private static void ApplyPath(JsonObject resource, string op, ScimPath path, JsonNode? value)
+    private static void ApplyPath(JsonObject root, string op, ScimPath path, JsonNode? value)
     {
+        // An extension's attribute lives in the object keyed by its URN, created when it is first set.
+        var resource = path.Container(root);
+        if (resource is null)
+        {
+            if (op == "remove") return;
+            root[path.Schema!] = resource = new JsonObject();
+        }
         var key = KeyOf(resource, path.Attribute);
         var current = resource[key];
 
@@ -87,6 +94,10 @@ public static class ScimPatch
                     break;
                 case "remove":
                     resource.Remove(key);
+                    break;
+                case "add" or "replace" when current is JsonObject complex && value is JsonObject additions:
+                    // RFC 7644 3.5.2.1/3.5.2.3: the sub-attributes sent to a complex attribute (or an extension) are set, the others kept.
+                    foreach (var (k, v) in additions) complex[KeyOf(complex, k)] = v?.DeepClone();
                     break;
                 case "add" when current is JsonArray list:
                     var present = list.Select(ValueOf).Where(v => v is not null).ToHashSet(StringComparer.Ordinal);

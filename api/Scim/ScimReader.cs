@@ -12,7 +12,7 @@ namespace Taskee.Api.Scim;
 /// strings "True"/"False" (as Microsoft Entra ID sends them); a missing required attribute or a wrong type is an
 /// <see cref="ScimType.InvalidValue"/> error that names it.
 /// </summary>
-public static class ScimReader
+public static partial class ScimReader
 {
     private const int MaxText = 256;
     private const int MaxEmails = 20;
@@ -25,10 +25,11 @@ public static class ScimReader
         ScimName? name = null;
         if (Get(json, "name") is { } nameNode)
         {
-            if (nameNode is not JsonObject names) throw Invalid("name must be an object with givenName, familyName and formatted.");
+            if (nameNode is not JsonObject names) throw Invalid("name must be an object with givenName, familyName, middleName, formatted, honorificPrefix and honorificSuffix.");
             name = new ScimName(Text(names, "givenName", label: "name.givenName"), Text(names, "familyName", label: "name.familyName"),
-                Text(names, "formatted", label: "name.formatted"));
-            if (name is { GivenName: null, FamilyName: null, Formatted: null }) name = null;
+                Text(names, "formatted", label: "name.formatted"), Text(names, "middleName", label: "name.middleName"),
+                Text(names, "honorificPrefix", label: "name.honorificPrefix"), Text(names, "honorificSuffix", label: "name.honorificSuffix"));
+            if (name == new ScimName(null, null, null)) name = null;
         }
 
         var emails = ImmutableArray.CreateBuilder<ScimEmail>();
@@ -49,7 +50,7 @@ public static class ScimReader
         }
 
         var user = new ScimUser(orgId, id, userName, externalId, name, displayName, emails.ToImmutable(), Bool(json, "active", "active") ?? true,
-            ScimRoles.ByPrivilege[^1], 0, default, default);
+            ScimRoles.ByPrivilege[^1], 0, default, default, ReadProfile(json)?.ToJsonString());
         if (user.MemberEmail is null)
             throw Invalid("A user needs an e-mail for its member: send emails (with one primary) or a userName that is an e-mail address.");
         return user;

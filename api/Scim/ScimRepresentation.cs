@@ -15,11 +15,15 @@ public static class ScimRepresentation
     /// <summary>A weak ETag (RFC 7644 3.14): the version counts changes, the representation may differ (groups).</summary>
     public static string ETag(long version) => $"W/\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    public static JsonObject User(ScimUser user, IEnumerable<ScimMembership> groups, string baseUrl)
+    /// <param name="findUser">The organisation's user by id, for the display name of an EnterpriseUser manager.</param>
+    public static JsonObject User(ScimUser user, IEnumerable<ScimMembership> groups, string baseUrl, Func<string, ScimUser?>? findUser = null)
     {
+        var profile = user.Profile is null ? new JsonObject() : (JsonObject)JsonNode.Parse(user.Profile)!;
+        var enterprise = profile[ScimSchemas.EnterpriseUser] as JsonObject;
+        profile.Remove(ScimSchemas.EnterpriseUser);
         var json = new JsonObject
         {
-            ["schemas"] = new JsonArray(ScimSchemas.User),
+            ["schemas"] = enterprise is null ? new JsonArray(ScimSchemas.User) : new JsonArray(ScimSchemas.User, ScimSchemas.EnterpriseUser),
             ["id"] = user.Id,
         };
         if (user.ExternalId is not null) json["externalId"] = user.ExternalId;
@@ -30,6 +34,9 @@ public static class ScimRepresentation
             if (name.GivenName is not null) names["givenName"] = name.GivenName;
             if (name.FamilyName is not null) names["familyName"] = name.FamilyName;
             if (name.Formatted is not null) names["formatted"] = name.Formatted;
+            if (name.MiddleName is not null) names["middleName"] = name.MiddleName;
+            if (name.HonorificPrefix is not null) names["honorificPrefix"] = name.HonorificPrefix;
+            if (name.HonorificSuffix is not null) names["honorificSuffix"] = name.HonorificSuffix;
             json["name"] = names;
         }
         if (user.DisplayName is not null) json["displayName"] = user.DisplayName;
@@ -43,6 +50,11 @@ public static class ScimRepresentation
                 return (JsonNode)email;
             }).ToArray());
         }
+        foreach (var (key, value) in profile.ToList())
+        {
+            profile.Remove(key);
+            json[key] = value;
+        }
         json["active"] = user.Active;
         json["groups"] = new JsonArray(groups.Select(g => (JsonNode)new JsonObject
         {
@@ -51,9 +63,22 @@ public static class ScimRepresentation
             ["display"] = g.GroupName,
             ["type"] = "direct",
         }).ToArray());
+        if (enterprise is not null)
+        {
+            if (enterprise["manager"] is JsonObject manager && manager["value"]?.GetValue<string>() is { } managerId)
+            {
+                manager["$ref"] = $"{baseUrl}/Users/{managerId}";
+                if (findUser?.Invoke(managerId) is { } boss) manager["displayName"] = boss.DisplayName ?? boss.UserName;
+            }
+            json[ScimSchemas.EnterpriseUser] = enterprise;
+        }
         json["meta"] = Meta("User", user.Created, user.LastModified, user.Version, $"{baseUrl}/Users/{user.Id}");
         return json;
     }
+
+    /// <summary>The id of the user's EnterpriseUser manager, when it has one.</summary>
+    public static string? ManagerId(JsonObject user) =>
+        user[ScimSchemas.EnterpriseUser]?["manager"]?["value"]?.GetValue<string>();
 
     /// <param name="users">The organisation's users by id, for each member's display.</param>
     public static JsonObject Group(ScimGroup group, IReadOnlyDictionary<string, ScimUser> users, string baseUrl)

@@ -23,10 +23,18 @@ public sealed class ScimResult(int status, JsonNode body, string? location = nul
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    public static ScimResult Ok(JsonObject resource) => new(StatusCodes.Status200OK, resource, etag: Version(resource));
+    /// <summary>The resource with its ETag, trimmed to the request's attributes (<see cref="ScimProjection"/>) after the headers are read.</summary>
+    public static ScimResult Ok(JsonObject resource, HttpRequest request)
+    {
+        var etag = Version(resource);
+        return new(StatusCodes.Status200OK, ScimProjection.Apply(request, resource), etag: etag);
+    }
 
-    public static ScimResult Created(JsonObject resource) =>
-        new(StatusCodes.Status201Created, resource, resource["meta"]?["location"]?.GetValue<string>(), Version(resource));
+    public static ScimResult Created(JsonObject resource, HttpRequest request)
+    {
+        var (location, etag) = (resource["meta"]?["location"]?.GetValue<string>(), Version(resource));
+        return new(StatusCodes.Status201Created, ScimProjection.Apply(request, resource), location, etag);
+    }
 
     private static string? Version(JsonObject resource) => resource["meta"]?["version"]?.GetValue<string>();
 }

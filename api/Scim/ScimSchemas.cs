@@ -6,6 +6,7 @@ public static class ScimSchemas
     public const string MediaType = "application/scim+json";
     public const string User = "urn:ietf:params:scim:schemas:core:2.0:User";
     public const string Group = "urn:ietf:params:scim:schemas:core:2.0:Group";
+    public const string EnterpriseUser = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
     public const string Error = "urn:ietf:params:scim:api:messages:2.0:Error";
     public const string ListResponse = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
     public const string PatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";

@@ -29,14 +29,14 @@ public static class ScimUserEndpoints
         var scim = ScimContext.Of(http);
         var user = ScimReader.ReadUser(await ScimContext.ReadBodyAsync(http.Request), scim.OrgId, Guid.NewGuid().ToString());
         var result = await scim.Directory.CreateScimUserAsync(user, scim.Change);
-        return ScimWrites.Common(result, Resource, user.Id) ?? ScimResult.Created(await RenderAsync(scim, store, result.Value!));
+        return ScimWrites.Common(result, Resource, user.Id) ?? ScimResult.Created(await RenderAsync(scim, http, store, result.Value!), http.Request);
     }
 
     public static async Task<IResult> GetAsync(string id, HttpContext http, IScimStore store)
     {
         var scim = ScimContext.Of(http);
         return await store.GetUserAsync(scim.OrgId, id, http.RequestAborted) is { } user
-            ? ScimResult.Ok(await RenderAsync(scim, store, user))
+            ? ScimResult.Ok(await RenderAsync(scim, http, store, user), http.Request)
             : ScimError.NotFound(Resource, id);
     }
 
@@ -45,7 +45,8 @@ public static class ScimUserEndpoints
         var scim = ScimContext.Of(http);
         var users = await store.ListUsersAsync(scim.OrgId, http.RequestAborted);
         var groups = (await store.ListMembershipsAsync(scim.OrgId, ct: http.RequestAborted)).ToLookup(m => m.UserId);
-        var resources = users.Select(u => ScimRepresentation.User(u, groups[u.Id], scim.BaseUrl));
+        var byId = users.ToDictionary(u => u.Id, StringComparer.Ordinal);
+        var resources = users.Select(u => ScimRepresentation.User(u, groups[u.Id], scim.BaseUrl, byId.GetValueOrDefault));
         return new ScimResult(StatusCodes.Status200OK, ScimLists.Answer(http.Request, resources));
     }
 
@@ -81,9 +82,16 @@ public static class ScimUserEndpoints
             () => store.GetUserAsync(scim.OrgId, id, http.RequestAborted),
             u => u.Version,
             current => scim.Directory.ReplaceScimUserAsync(desired(current), current.Version, scim.Change).AsTask(),
-            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, store, result.Value!)),
+            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!), http.Request),
             () => ScimError.NotFound(Resource, id));
 
-    private static async Task<JsonObject> RenderAsync(ScimContext scim, IScimStore store, ScimUser user) =>
-        ScimRepresentation.User(user, await store.ListMembershipsAsync(scim.OrgId, user.Id), scim.BaseUrl);
+    /// <summary>The user as the response shows it: its groups and its manager's display name.</summary>
+    private static async Task<JsonObject> RenderAsync(ScimContext scim, HttpContext http, IScimStore store, ScimUser user)
+    {
+        var memberships = await store.ListMembershipsAsync(scim.OrgId, user.Id);
+        var resource = ScimRepresentation.User(user, memberships, scim.BaseUrl);
+        if (ScimRepresentation.ManagerId(resource) is { } managerId && await store.GetUserAsync(scim.OrgId, managerId, http.RequestAborted) is { } manager)
+            resource = ScimRepresentation.User(user, memberships, scim.BaseUrl, id => id == manager.Id ? manager : null);
+        return resource;
+    }
 }

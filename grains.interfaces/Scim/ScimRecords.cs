@@ -4,7 +4,13 @@ namespace Taskee.Grains.Interfaces.Scim;
 
 [GenerateSerializer, Immutable]
 [Alias("ScimName")]
-public sealed record ScimName(string? GivenName, string? FamilyName, string? Formatted);
+public sealed record ScimName(
+    string? GivenName,
+    string? FamilyName,
+    string? Formatted,
+    string? MiddleName = null,
+    string? HonorificPrefix = null,
+    string? HonorificSuffix = null);
 
 [GenerateSerializer, Immutable]
 [Alias("ScimEmail")]
@@ -15,6 +21,10 @@ public sealed record ScimEmail(string Value, string? Type, bool Primary);
 /// <see cref="Active"/> user is a member (holds a seat), an inactive one is not. Groups are read from the groups' members.
 /// </summary>
 /// <param name="BaseRole">The member role when no mapped group grants one: <c>member</c>, or the role a linked member had.</param>
+/// <param name="Profile">
+/// The other attributes the directory sent (title, phoneNumbers, addresses, the EnterpriseUser extension, ...) as the
+/// JSON object the API validated; nothing in the control plane reads them, they are kept to be returned as sent.
+/// </param>
 [GenerateSerializer, Immutable]
 [Alias("ScimUser")]
 public sealed record ScimUser(
@@ -29,7 +39,8 @@ public sealed record ScimUser(
     string BaseRole,
     long Version,
     DateTimeOffset Created,
-    DateTimeOffset LastModified)
+    DateTimeOffset LastModified,
+    string? Profile = null)
 {
     /// <summary>The member's e-mail: the primary e-mail, else the first, else the userName when it is an e-mail.</summary>
     public string? MemberEmail =>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Interfaces.Scim;
@@ -17,7 +18,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The attributes kept as one JSON column: they are never queried in SQL.</summary>
-    private sealed record StoredAttributes(ScimName? Name, string? DisplayName, ScimEmail[] Emails);
+    private sealed record StoredAttributes(ScimName? Name, string? DisplayName, ScimEmail[] Emails, JsonObject? Profile = null);
 
     private sealed class UserRow
     {
@@ -36,7 +37,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
         {
             var attributes = JsonSerializer.Deserialize<StoredAttributes>(Attributes, Json)!;
             return new ScimUser(OrgId, Id, UserName, ExternalId, attributes.Name, attributes.DisplayName, [.. attributes.Emails],
-                Active != 0, BaseRole, Version, Iso.Parse(CreatedAt), Iso.Parse(UpdatedAt));
+                Active != 0, BaseRole, Version, Iso.Parse(CreatedAt), Iso.Parse(UpdatedAt), attributes.Profile?.ToJsonString());
         }
     }
 
@@ -404,7 +405,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
     private static object UserParameters(ScimUser u) => new
     {
         u.OrgId, u.Id, u.UserName, UserNameKey = UserNameKey(u.UserName), u.ExternalId, Active = u.Active ? 1L : 0L, u.BaseRole,
-        Attributes = JsonSerializer.Serialize(new StoredAttributes(u.Name, u.DisplayName, [.. u.Emails]), Json),
+        Attributes = JsonSerializer.Serialize(new StoredAttributes(u.Name, u.DisplayName, [.. u.Emails], Profile(u)), Json),
         u.Version, CreatedAt = Iso.ToText(u.Created), UpdatedAt = Iso.ToText(u.LastModified),
     };
 
@@ -420,8 +421,10 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
     private static string UserJson(ScimUser u) => JsonSerializer.Serialize(new
     {
         id = u.Id, userName = u.UserName, externalId = u.ExternalId, active = u.Active, name = u.Name, displayName = u.DisplayName,
-        emails = u.Emails, version = u.Version,
+        emails = u.Emails, profile = Profile(u), version = u.Version,
     }, Json);
+
+    private static JsonObject? Profile(ScimUser u) => u.Profile is null ? null : JsonNode.Parse(u.Profile) as JsonObject;
 
     private static string GroupJson(ScimGroup g) => JsonSerializer.Serialize(new
     {

@@ -8,7 +8,7 @@ public static class ScimAttributes
     // RFC 7643: id, externalId and references compare exactly; userName, e-mails, names and displayName do not.
     private static readonly HashSet<string> CaseExact = new(StringComparer.Ordinal)
     {
-        "id", "externalid", "meta.version", "meta.location", "members.value", "members.$ref", "groups.value", "groups.$ref",
+        "id", "externalid", "meta.version", "meta.location", "members.value", "members.$ref", "groups.value", "groups.$ref", "manager.value",
     };
 
     private static readonly HashSet<string> Dates = new(StringComparer.Ordinal) { "meta.created", "meta.lastmodified" };

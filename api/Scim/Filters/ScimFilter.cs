@@ -4,10 +4,15 @@ namespace Taskee.Api.Scim.Filters;
 
 /// <summary>
 /// An attribute path: <c>userName</c>, <c>name.givenName</c>, <c>emails[type eq "work"]</c> or
-/// <c>emails[type eq "work"].value</c>. Names are kept as written and compared case-insensitively.
+/// <c>emails[type eq "work"].value</c>. Names are kept as written and compared case-insensitively. <see cref="Schema"/> is
+/// the URN of the extension the attribute belongs to (<c>urn:...:enterprise:2.0:User:department</c>), null for the core schema.
 /// </summary>
-public sealed record ScimPath(string Attribute, ScimFilter? Filter, string? SubAttribute)
+public sealed record ScimPath(string Attribute, ScimFilter? Filter, string? SubAttribute, string? Schema = null)
 {
+    /// <summary>The object that holds the attribute: the resource itself, or its extension object (null when it has none).</summary>
+    public JsonObject? Container(JsonObject resource) =>
+        Schema is null ? resource : ScimFilterEvaluator.Get(resource, Schema) as JsonObject;
+
     /// <summary>Lower-case dotted name without the filter (<c>emails.value</c>): what attribute rules are keyed by.</summary>
     public string Name => SubAttribute is null ? Attribute.ToLowerInvariant() : $"{Attribute.ToLowerInvariant()}.{SubAttribute.ToLowerInvariant()}";
 

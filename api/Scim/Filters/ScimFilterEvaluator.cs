@@ -82,7 +82,7 @@ public static class ScimFilterEvaluator
     /// <summary>The values a path selects: every element of a multi-valued attribute (filtered), or its sub-attribute.</summary>
     public static IEnumerable<JsonNode?> Values(JsonNode resource, ScimPath path, string? parent = null)
     {
-        var node = resource is JsonObject o ? Get(o, path.Attribute) : null;
+        var node = resource is JsonObject o && path.Container(o) is { } container ? Get(container, path.Attribute) : null;
         // Arrays of nodes, not collection expressions: a JsonArray target would re-parent the node.
         IEnumerable<JsonNode?> elements = node is JsonArray array ? array : new[] { node };
         if (path.Filter is { } filter)

@@ -16,6 +16,9 @@ public sealed class ScimFilterParser
 
     private static readonly HashSet<string> CompareOperators = new(StringComparer.Ordinal) { "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le" };
 
+    /// <summary>The schema extensions whose attributes live in an object keyed by their URN (RFC 7643 3.3).</summary>
+    public static readonly string[] Extensions = [ScimSchemas.EnterpriseUser];
+
     private readonly string _text;
     private int _position;
     private int _depth;
@@ -128,7 +131,7 @@ public sealed class ScimFilterParser
         var start = _position;
         var word = ReadWord();
         if (word.Length == 0) throw Error("an attribute name is expected");
-        var (attribute, sub) = SplitName(word, start);
+        var (attribute, sub, schema) = SplitName(word, start);
 
         ScimFilter? filter = null;
         if (TryChar('['))
@@ -145,22 +148,30 @@ public sealed class ScimFilterParser
                 sub = subName;
             }
         }
-        return new ScimPath(attribute, filter, sub);
+        return new ScimPath(attribute, filter, sub, schema);
     }
 
-    /// <summary><c>name.givenName</c> → (name, givenName); a schema URN prefix (<c>urn:...:User:userName</c>) is dropped.</summary>
-    private (string Attribute, string? Sub) SplitName(string word, int start)
+    /// <summary>
+    /// <c>name.givenName</c> → (name, givenName). A core schema URN prefix (<c>urn:...:core:2.0:User:userName</c>) is dropped;
+    /// a known extension's (<c>urn:...:enterprise:2.0:User:manager.value</c>) becomes the path's schema, and the extension's
+    /// URN alone names its whole object (kept as the attribute, as the resource spells its key).
+    /// </summary>
+    private (string Attribute, string? Sub, string? Schema) SplitName(string word, int start)
     {
+        foreach (var extension in Extensions)
+            if (string.Equals(word, extension, StringComparison.OrdinalIgnoreCase)) return (extension, null, null);
         var name = word;
+        string? schema = null;
         var colon = word.LastIndexOf(':');
         if (colon >= 0)
         {
             if (!word.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)) { _position = start; throw Error($"'{word}' is not an attribute name"); }
             name = word[(colon + 1)..];
+            schema = Extensions.FirstOrDefault(e => string.Equals(e, word[..colon], StringComparison.OrdinalIgnoreCase));
         }
         var parts = name.Split('.');
         if (parts.Length > 2 || !parts.All(IsAttributeName)) { _position = start; throw Error($"'{word}' is not an attribute name"); }
-        return (parts[0], parts.Length == 2 ? parts[1] : null);
+        return (parts[0], parts.Length == 2 ? parts[1] : null, schema);
     }
 
     private static bool IsAttributeName(string name) =>

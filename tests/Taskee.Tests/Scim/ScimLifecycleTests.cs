@@ -232,9 +232,11 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
     {
         var scim = await ScimClient.CreateAsync(fixture.Node);
         var response = await scim.Http.PostAsync("/scim/v2/Users", TestApi.Json(
-            """{"userName":"json@example.com","nickName":"jj","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"department":"ICU"}}"""));
+            """{"userName":"json@example.com","favouriteColour":"teal","urn:example:custom:2.0:User":{"shoeSize":"44"},"name":{"givenName":"J","nickname":"x"}}"""));
         var created = await scim.ExpectAsync(response, HttpStatusCode.Created);
-        Assert.Null(created["nickName"]);
+        Assert.Null(created["favouriteColour"]);
+        Assert.Null(created["urn:example:custom:2.0:User"]);
+        Assert.Equal("""{"givenName":"J"}""", created["name"]!.ToJsonString());
         Assert.NotNull(response.Headers.Location);
     }
 
@@ -285,7 +287,7 @@ public sealed class ScimLifecycleTests(NodeFixture fixture) : IClassFixture<Node
         var types = await scim.GetAsync("/ResourceTypes");
         Assert.Equal(["User", "Group"], types["Resources"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
         var schemas = await scim.GetAsync("/Schemas");
-        Assert.Equal(2, schemas["totalResults"]!.GetValue<int>());
+        Assert.Equal(3, schemas["totalResults"]!.GetValue<int>());
         var user = await scim.GetAsync("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User");
         Assert.Contains(user["attributes"]!.AsArray(), a => a!["name"]!.GetValue<string>() == "userName" && a["uniqueness"]!.GetValue<string>() == "server");
     }
