@@ -12,6 +12,10 @@
  *
  * Elements stay as the page renders them until an answer arrives; an unknown feature counts as disabled (the node's
  * own rule: not in the plan). Each decided element gets data-feature-reason with the node's reason.
+ *
+ * When the fetch fails (network error or a non-2xx answer) load() rejects and changes nothing: a page that never got
+ * an answer keeps its rendered state, a page that had one keeps the last one applied. Render what must stay hidden
+ * without an answer with the hidden attribute. A 304 to the If-None-Match of the last ETag re-applies the last body.
  */
 (function (global) {
   "use strict";
@@ -38,19 +42,27 @@
     }
   }
 
-  var etag = null;
-  var last = null;
+  // The last ETag and body per URL: a 304 from one route must never re-apply another route's body.
+  var cache = {};
 
   /** Fetches entitlements from url (revalidating with the last ETag), applies them under root and resolves to them. */
   function load(url, options, root) {
-    var init = Object.assign({ credentials: "same-origin" }, options || {});
-    init.headers = Object.assign({ Accept: "application/json" }, init.headers || {});
-    if (etag && last) init.headers["If-None-Match"] = etag;
+    // no-store: the browser's HTTP cache would otherwise revalidate on its own and hand this script a 200 for a 304,
+    // so the script keeps the one ETag and body per URL itself.
+    var init = Object.assign({ credentials: "same-origin", cache: "no-store" }, options || {});
+    var headers = new global.Headers(init.headers || {});
+    if (!headers.has("Accept")) headers.set("Accept", "application/json");
+    var previous = cache[url];
+    if (previous && previous.etag) headers.set("If-None-Match", previous.etag);
+    init.headers = headers;
     return global.fetch(url, init).then(function (response) {
-      if (response.status === 304 && last) return last;
+      if (response.status === 304 && previous) return previous.body;
       if (!response.ok) throw new Error("entitlements: " + response.status);
-      etag = response.headers.get("ETag");
-      return response.json().then(function (body) { last = body; return body; });
+      var etag = response.headers.get("ETag");
+      return response.json().then(function (body) {
+        cache[url] = { etag: etag, body: body };
+        return body;
+      });
     }).then(function (entitlements) {
       apply(entitlements, root);
       return entitlements;
