@@ -44,7 +44,7 @@ public sealed class RateLimitBuckets
     /// </summary>
     public void WriteHeaders(HttpContext context, int resetSeconds = 1)
     {
-        var (keyRate, organisationRate) = Rates(context);
+        var (_, _, keyRate, organisationRate) = BudgetOf(context);
         if (keyRate == 0) return;
         var keyLeft = PerKey.GetStatistics(context)?.CurrentAvailablePermits ?? 0;
         var organisationLeft = PerOrganisation.GetStatistics(context)?.CurrentAvailablePermits ?? 0;
@@ -65,23 +65,26 @@ public sealed class RateLimitBuckets
     /// </summary>
     public readonly record struct PartitionKey(bool Usage, int PerSecond, string Kind, string Id);
 
-    /// <summary>The per-second rates of the caller's key and organisation buckets, or (0, 0) when no limit applies.</summary>
-    private (int Key, int Organisation) Rates(HttpContext context)
+    /// <summary>What the limiters need of a request, worked out once per partitioning: no limit applies when <c>KeyRate</c> is 0.</summary>
+    private readonly record struct Budget(Caller? Caller, bool Usage, int KeyRate, int OrganisationRate);
+
+    private Budget BudgetOf(HttpContext context)
     {
-        if (!_options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return (0, 0);
+        if (!_options.Enabled || Caller.From(context.User) is not { IsPlatform: false } caller) return default;
         var limit = _options.For(_plans.PlanOf(caller.OrgId!));
-        var perSecond = RateLimits.IsProductApi(context.Request.Path) ? limit.UsagePerSecond : limit.AdminPerSecond;
-        return (perSecond, perSecond * _options.OrganisationMultiplier);
+        var usage = RateLimits.IsProductApi(context.Request.Path);
+        var perSecond = usage ? limit.UsagePerSecond : limit.AdminPerSecond;
+        return new Budget(caller, usage, perSecond, perSecond * _options.OrganisationMultiplier);
     }
 
     private RateLimitPartition<PartitionKey> Partition(HttpContext context, bool perOrganisation)
     {
-        var (keyRate, organisationRate) = Rates(context);
-        if (keyRate == 0) return RateLimitPartition.GetNoLimiter(default(PartitionKey));
+        var budget = BudgetOf(context);
+        if (budget is not { KeyRate: > 0, Caller: { } caller }) return RateLimitPartition.GetNoLimiter(default(PartitionKey));
 
-        var caller = Caller.From(context.User)!;
-        var usage = RateLimits.IsProductApi(context.Request.Path);
-        var key = perOrganisation ? new PartitionKey(usage, organisationRate, "org", caller.OrgId!) : new PartitionKey(usage, keyRate, caller.Kind, caller.Id);
+        var key = perOrganisation
+            ? new PartitionKey(budget.Usage, budget.OrganisationRate, "org", caller.OrgId!)
+            : new PartitionKey(budget.Usage, budget.KeyRate, caller.Kind, caller.Id);
         return RateLimitPartition.GetTokenBucketLimiter(key, static k => new TokenBucketRateLimiterOptions
         {
             TokenLimit = k.PerSecond * 2,
