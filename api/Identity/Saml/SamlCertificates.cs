@@ -46,9 +46,13 @@ public static class SamlCertificates
         return certificate;
     }
 
-    public static SamlCertificateInfo Describe(X509Certificate2 certificate) => new(
-        certificate.GetCertHashString(HashAlgorithmName.SHA256), certificate.Subject,
-        new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero), new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+    /// <summary>A stored certificate (parsed when it was saved) as the admin sees it.</summary>
+    public static SamlCertificateInfo Describe(string pem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(pem);
+        return new(certificate.GetCertHashString(HashAlgorithmName.SHA256), certificate.Subject,
+            new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero), new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero));
+    }
 
     /// <summary>The public keys of the configured certificates (stored ones parsed when they were saved).</summary>
     public static IReadOnlyList<RSA> Keys(IEnumerable<string> pems) =>

@@ -50,13 +50,7 @@ public sealed record SamlSettingsResponse(
     public static SamlSettingsResponse From(SamlSettings s, SamlServiceProvider sp) => new(
         s.IdpEntityId, s.IdpSsoUrl, s.IdpCertificates, s.EmailAttribute, s.RolesAttribute,
         new SortedDictionary<string, string>(s.GroupRoles.ToDictionary(), StringComparer.Ordinal), s.DefaultRole, s.AllowIdpInitiated, s.JitProvisioning,
-        sp.EntityId(s.OrgId), sp.AcsUrl(s.OrgId), sp.MetadataUrl(s.OrgId), s.IdpCertificates.Select(Describe).ToList());
-
-    private static SamlCertificateInfo Describe(string pem)
-    {
-        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
-        return SamlCertificates.Describe(certificate);
-    }
+        sp.EntityId(s.OrgId), sp.AcsUrl(s.OrgId), sp.MetadataUrl(s.OrgId), s.IdpCertificates.Select(SamlCertificates.Describe).ToList());
 }
 
 /// <summary>An organisation's SAML identity provider (feature <c>sso</c>): who signs, where people sign in, how they become members.</summary>

@@ -51,9 +51,8 @@ public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> 
     /// </summary>
     public async Task<Entitlements> GetEntitlementsAsync(string orgId, CancellationToken ct = default)
     {
-        var key = orgId;
         var now = clock.GetUtcNow();
-        var cached = cache.Get(key);
+        var cached = cache.Get(orgId);
         if (cached is not null && now - cached.CheckedAt < options.Value.EntitlementsFreshFor) return cached.Value;
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"v1/organisations/{Uri.EscapeDataString(orgId)}/entitlements");
@@ -62,11 +61,11 @@ public sealed class TaskeeClient(HttpClient http, IOptions<TaskeeClientOptions> 
         using var response = await SendAsync(request, ct);
         if (response.StatusCode == HttpStatusCode.NotModified && cached is not null)
         {
-            cache.Set(key, cached with { CheckedAt = now });
+            cache.Set(orgId, cached with { CheckedAt = now });
             return cached.Value;
         }
         var entitlements = await ReadAsync<Entitlements>(response, ct);
-        if (response.Headers.ETag is { } etag) cache.Set(key, new CachedEntitlements(entitlements, etag.ToString(), now));
+        if (response.Headers.ETag is { } etag) cache.Set(orgId, new CachedEntitlements(entitlements, etag.ToString(), now));
         return entitlements;
     }
 

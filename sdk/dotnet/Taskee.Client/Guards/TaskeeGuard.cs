@@ -14,40 +14,20 @@ public sealed class TaskeeGuard(IOptions<TaskeeClientOptions> options, TaskeeCli
 {
     public const string Unavailable = "control_plane_unavailable";
 
-    public async Task<GuardVerdict> FeatureAsync(TaskeeClient client, string orgId, string feature, CancellationToken ct)
-    {
-        try
+    public Task<GuardVerdict> FeatureAsync(TaskeeClient client, string orgId, string feature, CancellationToken ct) =>
+        DecideAsync(feature, orgId, async () =>
         {
             var decision = (await client.GetEntitlementsAsync(orgId, ct)).Feature(feature);
             return decision.Enabled ? GuardVerdict.Pass : new GuardVerdict(false, 403, decision.Reason);
-        }
-        catch (TaskeeUnavailableException e)
-        {
-            return ByFailMode(feature, orgId, e);
-        }
-        catch (TaskeeProblemException e) when (e.Status == 404)
-        {
-            return new GuardVerdict(false, 403, "organisation_not_found");
-        }
-    }
+        });
 
     /// <summary>Consumes, or says why not; <see cref="GuardVerdict.ByFailMode"/> when the node was not reached (nothing to release then).</summary>
-    public async Task<GuardVerdict> ConsumeAsync(TaskeeClient client, string orgId, string metric, long amount, CancellationToken ct)
-    {
-        try
+    public Task<GuardVerdict> ConsumeAsync(TaskeeClient client, string orgId, string metric, long amount, CancellationToken ct) =>
+        DecideAsync(metric, orgId, async () =>
         {
             var decision = await client.ConsumeAsync(orgId, metric, amount, ct: ct);
             return decision.Allowed ? GuardVerdict.Pass : new GuardVerdict(false, 429, decision.Reason);
-        }
-        catch (TaskeeUnavailableException e)
-        {
-            return ByFailMode(metric, orgId, e);
-        }
-        catch (TaskeeProblemException e) when (e.Status == 404)
-        {
-            return new GuardVerdict(false, 403, "organisation_not_found");
-        }
-    }
+        });
 
     /// <summary>Gives a gauge's consumption back after a failed handler; a counter's stands.</summary>
     public async Task ReleaseAfterFailureAsync(TaskeeClient client, string orgId, string metric, long amount)
@@ -65,6 +45,23 @@ public sealed class TaskeeGuard(IOptions<TaskeeClientOptions> options, TaskeeCli
         catch (Exception e) when (e is TaskeeUnavailableException or TaskeeProblemException)
         {
             TaskeeClientLog.ReleaseFailed(logger, amount, metric, orgId, e);
+        }
+    }
+
+    /// <summary>The node's verdict; the fail mode of <paramref name="key"/> when it cannot be reached; 403 for an unknown organisation.</summary>
+    private async Task<GuardVerdict> DecideAsync(string key, string orgId, Func<Task<GuardVerdict>> ask)
+    {
+        try
+        {
+            return await ask();
+        }
+        catch (TaskeeUnavailableException e)
+        {
+            return ByFailMode(key, orgId, e);
+        }
+        catch (TaskeeProblemException e) when (e.Status == 404)
+        {
+            return new GuardVerdict(false, 403, "organisation_not_found");
         }
     }
 

@@ -38,12 +38,16 @@ internal sealed class TaskeeGuardMiddleware(RequestDelegate next, IOptions<Taske
         }
 
         var consumed = new List<ConsumesQuotaMetadata>();
+        async Task ReleaseConsumedAsync()
+        {
+            foreach (var done in consumed) await guard.ReleaseAfterFailureAsync(client, orgId, done.Metric, done.Amount);
+        }
         foreach (var quota in quotas)
         {
             var verdict = await guard.ConsumeAsync(client, orgId, quota.Metric, quota.Amount, http.RequestAborted);
             if (!verdict.Allowed)
             {
-                foreach (var done in consumed) await guard.ReleaseAfterFailureAsync(client, orgId, done.Metric, done.Amount);
+                await ReleaseConsumedAsync();
                 await WriteProblem(http, verdict.Status, verdict.Status == 503 ? "Quota cannot be checked" : "Quota exhausted",
                     $"Organisation '{orgId}' may not consume {quota.Amount} of '{quota.Metric}': {verdict.Reason}.", quota.Metric, verdict.Reason, "metric");
                 return;
@@ -57,11 +61,10 @@ internal sealed class TaskeeGuardMiddleware(RequestDelegate next, IOptions<Taske
         }
         catch
         {
-            foreach (var done in consumed) await guard.ReleaseAfterFailureAsync(client, orgId, done.Metric, done.Amount);
+            await ReleaseConsumedAsync();
             throw;
         }
-        if (http.Response.StatusCode >= 500)
-            foreach (var done in consumed) await guard.ReleaseAfterFailureAsync(client, orgId, done.Metric, done.Amount);
+        if (http.Response.StatusCode >= 500) await ReleaseConsumedAsync();
     }
 
     private static async Task WriteProblem(HttpContext http, int status, string title, string detail, string key, string reason, string keyName = "feature")

@@ -95,10 +95,10 @@ public sealed class TaskeeWebhookVerifier
 
     private bool Signed(string webhookId, DateTimeOffset sent, string signatures, string body)
     {
-        string[] expected;
+        byte[][] expected;
         try
         {
-            expected = _signers.Select(s => s.Sign(webhookId, sent, body)).ToArray();
+            expected = _signers.Select(s => Encoding.UTF8.GetBytes(s.Sign(webhookId, sent, body))).ToArray();
         }
         catch (ArgumentException) // a string with a lone surrogate cannot be UTF-8, so nobody signed it
         {
@@ -109,7 +109,7 @@ public sealed class TaskeeWebhookVerifier
         foreach (var candidate in signatures.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var bytes = Encoding.UTF8.GetBytes(candidate);
-            foreach (var mine in expected) matched |= CryptographicOperations.FixedTimeEquals(bytes, Encoding.UTF8.GetBytes(mine));
+            foreach (var mine in expected) matched |= CryptographicOperations.FixedTimeEquals(bytes, mine);
         }
         return matched;
     }
