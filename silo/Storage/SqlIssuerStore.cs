@@ -15,6 +15,13 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
 {
     private const string KeyColumns = "kid, generation, algorithm, public_jwk, private_key, created_at, signs_from, signs_until, published_until";
 
+    // A refresh token with its family, by the token's hash; redemption appends the dialect's row lock.
+    private const string TokenByHash = """
+        SELECT t.family_id, t.expires_at, t.used_at, f.org_id, f.member_id, f.amr, f.revoked_at
+        FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
+        WHERE t.token_hash = @tokenHash
+        """;
+
     private sealed class KeyRow
     {
         public string Kid { get; set; } = "";
@@ -108,12 +115,7 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
         InTransactionAsync(async (connection, transaction) =>
         {
             var now = clock.GetUtcNow();
-            var token = await connection.QuerySingleOrDefaultAsync<TokenRow>(
-                $"""
-                SELECT t.family_id, t.expires_at, t.used_at, f.org_id, f.member_id, f.amr, f.revoked_at
-                FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
-                WHERE t.token_hash = @tokenHash{Dialect.ForUpdate}
-                """, new { tokenHash }, transaction);
+            var token = await connection.QuerySingleOrDefaultAsync<TokenRow>(TokenByHash + Dialect.ForUpdate, new { tokenHash }, transaction);
             if (token is null) return new RedeemResult(RedeemStatus.Unknown, null, null);
             var family = token.Family;
             if (token.RevokedAt is not null) return new RedeemResult(RedeemStatus.Revoked, family, null);
@@ -145,12 +147,7 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
     public Task<RefreshFamily?> RevokeFamilyAsync(string tokenHash, string reason, ChangeContext context, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction) =>
         {
-            var token = await connection.QuerySingleOrDefaultAsync<TokenRow>(
-                """
-                SELECT t.family_id, t.expires_at, t.used_at, f.org_id, f.member_id, f.amr, f.revoked_at
-                FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id
-                WHERE t.token_hash = @tokenHash
-                """, new { tokenHash }, transaction);
+            var token = await connection.QuerySingleOrDefaultAsync<TokenRow>(TokenByHash, new { tokenHash }, transaction);
             if (token is null) return null;
             if (token.RevokedAt is null)
                 await RevokeAsync(connection, transaction, token.Family, reason, "auth.session.revoked", context, clock.GetUtcNow());

@@ -40,8 +40,6 @@ public sealed class IssuerOptions
     /// <summary>How long a retired key stays in the JWKS after it stopped signing.</summary>
     public TimeSpan PublishRetiredFor => AccessTokenLifetime + RetiredKeyGrace;
 
-    public Uri BaseUri => new(Url + "/");
-
     /// <summary>An absolute URL on this node for <paramref name="path"/> (<c>/saml/x/acs</c>).</summary>
     public string UrlFor(string path) => Url + (path.StartsWith('/') ? path : "/" + path);
 }

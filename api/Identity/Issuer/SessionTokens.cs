@@ -42,7 +42,7 @@ public sealed partial class SessionTokens(SigningKeys keys, IIssuerStore store, 
     /// <summary>Exchanges a refresh token for the next one and a fresh access token, with the member's roles as they are now.</summary>
     public async Task<RefreshOutcome> RefreshAsync(string refreshToken, ChangeContext context, CancellationToken ct)
     {
-        if (!refreshToken.StartsWith(RefreshPrefix, StringComparison.Ordinal) || refreshToken.Length > 200)
+        if (!LooksOurs(refreshToken))
             return Invalid("The refresh token is not one this server issued.");
         var next = NewRefreshToken();
         var result = await store.RedeemAsync(Hash(refreshToken), Hash(next), clock.GetUtcNow() + options.Value.RefreshTokenLifetime, context, ct);
@@ -68,8 +68,7 @@ public sealed partial class SessionTokens(SigningKeys keys, IIssuerStore store, 
 
     /// <summary>Revokes the family of a refresh token; false when the token is not ours or unknown.</summary>
     public async Task<bool> RevokeAsync(string refreshToken, string reason, ChangeContext context, CancellationToken ct) =>
-        refreshToken.StartsWith(RefreshPrefix, StringComparison.Ordinal) && refreshToken.Length <= 200
-        && await store.RevokeFamilyAsync(Hash(refreshToken), reason, context, ct) is not null;
+        LooksOurs(refreshToken) && await store.RevokeFamilyAsync(Hash(refreshToken), reason, context, ct) is not null;
 
     public async Task<string> AccessTokenAsync(SessionSubject subject, CancellationToken ct)
     {
@@ -94,6 +93,10 @@ public sealed partial class SessionTokens(SigningKeys keys, IIssuerStore store, 
             },
         });
     }
+
+    /// <summary>Shaped like a refresh token of ours; anything else is refused without a database read.</summary>
+    private static bool LooksOurs(string refreshToken) =>
+        refreshToken.StartsWith(RefreshPrefix, StringComparison.Ordinal) && refreshToken.Length <= 200;
 
     public static string NewRefreshToken() => RefreshPrefix + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
 
