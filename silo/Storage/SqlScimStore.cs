@@ -343,10 +343,6 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
             WHERE m.org_id = @orgId AND m.user_id = @userId
             """, new { orgId, userId }, transaction)).ToList();
 
-    private async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
-        await connection.QuerySingleOrDefaultAsync<string>(
-            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
-
     private static Task<string?> UserNameOwnerAsync(DbConnection connection, DbTransaction transaction, string orgId, string userName) =>
         connection.QuerySingleOrDefaultAsync<string?>(
             "SELECT id FROM scim_users WHERE org_id = @orgId AND user_name_key = @key", new { orgId, key = UserNameKey(userName) }, transaction);

@@ -106,10 +106,6 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
         return rows.Select(r => new Member(r.OrgId, r.UserId, r.Email, r.Role, Iso.Parse(r.AddedAt))).ToList();
     }
 
-    private async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
-        await connection.QuerySingleOrDefaultAsync<string>(
-            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
-
     private Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit) =>
         QuotaThresholds.RecordAsync(connection, transaction, Dialect, key, used, limit, clock.GetUtcNow());
 }
