@@ -122,7 +122,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
     // ---- Users ------------------------------------------------------------------------------------------
 
     public Task<(ScimWriteResult<ScimUser> Result, long Seats)> CreateUserAsync(
-        ScimUser user, long seatLimit, IReadOnlyDictionary<string, string> mapping, ChangeContext context, CancellationToken ct = default) =>
+        ScimUser user, long seatLimit, ChangeContext context, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction) =>
         {
             var orgId = user.OrgId;
