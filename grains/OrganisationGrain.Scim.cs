@@ -16,8 +16,7 @@ internal sealed partial class OrganisationGrain : IOrganisationScimGrain
     {
         if (_organisation is null) return new(ScimWriteStatus.NoSuchOrganisation, null);
         RefreshIfCatalogChanged();
-        var mapping = await _groupRoles.ResolveAsync(OrgId);
-        var (result, seats) = await _scim.CreateUserAsync(user, Seats.Limit, mapping, context);
+        var (result, seats) = await _scim.CreateUserAsync(user, Seats.Limit, context);
         return CountSeats(result, seats);
     }
 

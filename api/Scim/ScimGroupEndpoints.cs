@@ -73,8 +73,7 @@ public static class ScimGroupEndpoints
     {
         var scim = ScimContext.Of(http);
         var result = await scim.Directory.DeleteScimGroupAsync(id, ScimContext.IfMatch(http.Request), scim.Change);
-        if (result.Status == ScimWriteStatus.VersionMismatch) return ScimError.PreconditionFailed(ScimRepresentation.ETag(result.Value!.Version));
-        return ScimWrites.Common(result, Resource, id) ?? Results.NoContent();
+        return ScimWrites.Deleted(result, Resource, id, g => g.Version);
     }
 
     private static ScimGroup FromJson(ScimGroup current, JsonObject json)
@@ -84,12 +83,11 @@ public static class ScimGroupEndpoints
     }
 
     private static Task<IResult> WriteAsync(ScimContext scim, HttpContext http, IScimStore store, string id, Func<ScimGroup, ScimGroup> desired) =>
-        ScimWrites.ReplaceAsync(ScimContext.IfMatch(http.Request),
+        ScimWrites.ReplaceAsync(http.Request, Resource, id,
             () => store.GetGroupAsync(scim.OrgId, id, http.RequestAborted),
             g => g.Version,
             current => scim.Directory.ReplaceScimGroupAsync(desired(current), current.Version, scim.Change).AsTask(),
-            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!), http.Request),
-            () => ScimError.NotFound(Resource, id));
+            stored => RenderAsync(scim, http, store, stored));
 
     private static async Task<IReadOnlyDictionary<string, ScimUser>> UsersAsync(ScimContext scim, IScimStore store) =>
         (await store.ListUsersAsync(scim.OrgId)).ToDictionary(u => u.Id, StringComparer.Ordinal);

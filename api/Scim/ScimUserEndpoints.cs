@@ -73,17 +73,15 @@ public static class ScimUserEndpoints
     {
         var scim = ScimContext.Of(http);
         var result = await scim.Directory.DeleteScimUserAsync(id, ScimContext.IfMatch(http.Request), scim.Change);
-        if (result.Status == ScimWriteStatus.VersionMismatch) return ScimError.PreconditionFailed(ScimRepresentation.ETag(result.Value!.Version));
-        return ScimWrites.Common(result, Resource, id) ?? Results.NoContent();
+        return ScimWrites.Deleted(result, Resource, id, u => u.Version);
     }
 
     private static Task<IResult> WriteAsync(ScimContext scim, HttpContext http, IScimStore store, string id, Func<ScimUser, ScimUser> desired) =>
-        ScimWrites.ReplaceAsync(ScimContext.IfMatch(http.Request),
+        ScimWrites.ReplaceAsync(http.Request, Resource, id,
             () => store.GetUserAsync(scim.OrgId, id, http.RequestAborted),
             u => u.Version,
             current => scim.Directory.ReplaceScimUserAsync(desired(current), current.Version, scim.Change).AsTask(),
-            async result => ScimWrites.Common(result, Resource, id) ?? ScimResult.Ok(await RenderAsync(scim, http, store, result.Value!), http.Request),
-            () => ScimError.NotFound(Resource, id));
+            stored => RenderAsync(scim, http, store, stored));
 
     /// <summary>The user as the response shows it: its groups and its manager's display name.</summary>
     private static async Task<JsonObject> RenderAsync(ScimContext scim, HttpContext http, IScimStore store, ScimUser user)

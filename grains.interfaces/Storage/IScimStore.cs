@@ -27,8 +27,9 @@ public interface IScimStore
 
     Task<IReadOnlyList<ScimGroupRole>> GetGroupRolesAsync(string orgId, CancellationToken ct = default);
 
+    /// <summary>Creates a user; it is in no group yet, so its role is its base role (or the linked member's) and needs no mapping.</summary>
     Task<(ScimWriteResult<ScimUser> Result, long Seats)> CreateUserAsync(
-        ScimUser user, long seatLimit, IReadOnlyDictionary<string, string> mapping, ChangeContext context, CancellationToken ct = default);
+        ScimUser user, long seatLimit, ChangeContext context, CancellationToken ct = default);
 
     Task<(ScimWriteResult<ScimUser> Result, long Seats)> ReplaceUserAsync(
         ScimUser user, long baseVersion, long seatLimit, IReadOnlyDictionary<string, string> mapping, ChangeContext context, CancellationToken ct = default);

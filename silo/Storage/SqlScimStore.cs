@@ -122,7 +122,7 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
     // ---- Users ------------------------------------------------------------------------------------------
 
     public Task<(ScimWriteResult<ScimUser> Result, long Seats)> CreateUserAsync(
-        ScimUser user, long seatLimit, IReadOnlyDictionary<string, string> mapping, ChangeContext context, CancellationToken ct = default) =>
+        ScimUser user, long seatLimit, ChangeContext context, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction) =>
         {
             var orgId = user.OrgId;
@@ -342,10 +342,6 @@ public sealed class SqlScimStore(SqlDialect dialect, TimeProvider clock) : SqlSt
             SELECT g.display_name FROM scim_group_members m JOIN scim_groups g ON g.org_id = m.org_id AND g.id = m.group_id
             WHERE m.org_id = @orgId AND m.user_id = @userId
             """, new { orgId, userId }, transaction)).ToList();
-
-    private async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
-        await connection.QuerySingleOrDefaultAsync<string>(
-            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
 
     private static Task<string?> UserNameOwnerAsync(DbConnection connection, DbTransaction transaction, string orgId, string userName) =>
         connection.QuerySingleOrDefaultAsync<string?>(

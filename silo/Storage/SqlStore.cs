@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Dapper;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
 
@@ -41,6 +42,14 @@ public abstract class SqlStore(SqlDialect dialect)
             TransactionScope.Current.Value = outer;
         }
     }
+
+    /// <summary>
+    /// Locks the organisation's row for the rest of the transaction (SQLite: the write transaction already does), so two
+    /// member changes of one organisation never both take the last seat; false when there is no such organisation.
+    /// </summary>
+    protected async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
+        await connection.QuerySingleOrDefaultAsync<string>(
+            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
 }
 
 /// <summary>What the running transaction of this async flow announced and appended.</summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json;
 using Dapper;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
@@ -64,18 +63,11 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
         InTransactionAsync(async (connection, transaction) =>
         {
             if (!await LockOrganisationAsync(connection, transaction, member.OrgId)) return (SeatChange.NoSuchOrganisation, 0L);
-            var seats = await CountAsync(connection, transaction, member.OrgId);
-            var exists = await connection.ExecuteScalarAsync<long>(
-                "SELECT COUNT(*) FROM members WHERE org_id = @OrgId AND user_id = @UserId", new { member.OrgId, member.UserId }, transaction);
-            if (exists > 0) return (SeatChange.AlreadyMember, seats);
+            var seats = await MemberRows.CountAsync(connection, transaction, member.OrgId);
+            if (await MemberRows.FindAsync(connection, transaction, member.OrgId, member.UserId) is not null) return (SeatChange.AlreadyMember, seats);
             if (seats + 1 > seatLimit) return (SeatChange.SeatLimitReached, seats);
 
-            await connection.ExecuteAsync(
-                "INSERT INTO members (org_id, user_id, email, role, added_at) VALUES (@OrgId, @UserId, @Email, @Role, @AddedAt)",
-                new { member.OrgId, member.UserId, member.Email, member.Role, AddedAt = Iso.ToText(member.AddedAt) }, transaction);
-            var after = JsonSerializer.Serialize(new { userId = member.UserId, email = member.Email, role = member.Role });
-            await AuditAppender.AppendAsync(connection, transaction, Dialect, member.OrgId,
-                new AuditRecord("member.added", $"organisations/{member.OrgId}/members/{member.UserId}", null, after), context, clock.GetUtcNow());
+            await MemberRows.AddAsync(connection, transaction, Dialect, member, context, clock.GetUtcNow());
             await RecordThresholdsAsync(connection, transaction, new CounterKey(member.OrgId, Metrics.Seats, ""), seats + 1, seatLimit);
             return (SeatChange.Done, seats + 1);
         }, ct);
@@ -85,9 +77,9 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
         {
             await LockOrganisationAsync(connection, transaction, orgId);
             if (await MemberRows.FindAsync(connection, transaction, orgId, userId) is not { } removed)
-                return (SeatChange.NotMember, await CountAsync(connection, transaction, orgId));
+                return (SeatChange.NotMember, await MemberRows.CountAsync(connection, transaction, orgId));
             await MemberRows.RemoveAsync(connection, transaction, Dialect, orgId, removed, context, clock.GetUtcNow());
-            return (SeatChange.Done, await CountAsync(connection, transaction, orgId));
+            return (SeatChange.Done, await MemberRows.CountAsync(connection, transaction, orgId));
         }, ct);
 
     public Task<SeatChange> ChangeMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default) =>
@@ -113,13 +105,6 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
             new { orgId }, cancellationToken: ct));
         return rows.Select(r => new Member(r.OrgId, r.UserId, r.Email, r.Role, Iso.Parse(r.AddedAt))).ToList();
     }
-
-    private async Task<bool> LockOrganisationAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
-        await connection.QuerySingleOrDefaultAsync<string>(
-            $"SELECT id FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction) is not null;
-
-    private static Task<long> CountAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
-        connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members WHERE org_id = @orgId", new { orgId }, transaction);
 
     private Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit) =>
         QuotaThresholds.RecordAsync(connection, transaction, Dialect, key, used, limit, clock.GetUtcNow());
