@@ -25,6 +25,9 @@ public abstract class SqlDialect
     /// <summary>Told after each commit what it changed (set once at composition; by default nobody listens).</summary>
     public ICommitListener CommitListener { get; set; } = NoListener.Instance;
 
+    /// <summary>Seals the personal fields of each audit event before it is hashed (set once at composition; none: stored as given).</summary>
+    public AuditSealer? AuditSealer { get; set; }
+
     /// <summary>
     /// Announces a change to every silo once the running transaction commits (nothing for a rolled-back one).
     /// The connection and transaction name the transaction it belongs to.

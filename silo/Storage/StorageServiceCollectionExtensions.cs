@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Taskee.Grains.Audit;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
@@ -17,12 +18,15 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString));
+        services.AddSingleton<SubjectKeyProtector>();
         services.AddSingleton<SqlDialect>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.Provider == StorageOptions.Postgres
+            SqlDialect dialect = options.Provider == StorageOptions.Postgres
                 ? new PostgresDialect(sp.GetRequiredService<NpgsqlDataSource>())
                 : new SqliteDialect(options.EffectiveConnectionString);
+            dialect.AuditSealer = new AuditSealer(sp.GetRequiredService<SubjectKeyProtector>());
+            return dialect;
         });
 
         services.AddSingleton<MigrationRunner>();
@@ -40,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBillingStore, SqlBillingStore>();
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
+        services.AddSingleton<IAuditRevealer, SqlAuditRevealer>();
         return services;
     }
 }
