@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Taskee.Api.Privacy;
 
-/// <summary>Configuration section <c>Privacy</c>: how per-person audit keys are protected, and how often requests are run.</summary>
+/// <summary>Configuration section <c>Privacy</c>: how per-person audit keys are protected.</summary>
 public sealed class PrivacyOptions
 {
     public const string Section = "Privacy";
@@ -13,9 +13,6 @@ public sealed class PrivacyOptions
     /// <c>Auth:Issuer:KeyEncryptionKey</c> when that is set). Same value on every silo; keep it in a secret store.
     /// </summary>
     public string? KeyEncryptionKey { get; set; }
-
-    /// <summary>How often the request job looks for data-subject requests to run.</summary>
-    public TimeSpan RequestInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     public byte[]? KeyEncryptionKeyBytes => KeyEncryptionKey is { } text && TryDecode(text, out var bytes) ? bytes : null;
 
@@ -35,8 +32,6 @@ public sealed class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>
         var failures = new List<string>();
         if (o.KeyEncryptionKey is { } kek && (!PrivacyOptions.TryDecode(kek, out var bytes) || bytes.Length != 32))
             failures.Add("Privacy:KeyEncryptionKey must be base64 of 32 random bytes (e.g. `openssl rand -base64 32`); leave it unset to protect the keys with Data Protection.");
-        if (o.RequestInterval < TimeSpan.FromMilliseconds(100) || o.RequestInterval > TimeSpan.FromMinutes(10))
-            failures.Add("Privacy:RequestInterval must be between 00:00:00.100 and 00:10:00, e.g. 00:00:05.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

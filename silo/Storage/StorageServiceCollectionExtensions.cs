@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Taskee.Api.Privacy;
 using Taskee.Grains.Audit;
 using Taskee.Grains.Storage;
 
@@ -18,6 +19,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString));
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
         services.AddSingleton<SubjectKeyProtector>();
         services.AddSingleton<SqlDialect>(sp =>
         {
