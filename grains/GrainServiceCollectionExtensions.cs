@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Taskee.Grains.Catalog;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains.Quota;
 
 namespace Taskee.Grains;
@@ -13,6 +14,7 @@ public static class GrainServiceCollectionExtensions
     {
         services.AddOptions<GrainOptions>().BindConfiguration(GrainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CatalogCache>();
         services.AddSingleton<NodeIdentity>();
