@@ -30,6 +30,9 @@ public static class Permissions
     /// <summary>SCIM provisioning at /scim/v2: held by the key scope <c>scim</c> only (see <see cref="Roles.Scim"/>).</summary>
     public const string ScimRead = "scim:read";
     public const string ScimWrite = "scim:write";
+    /// <summary>Outgoing webhook endpoints and their deliveries (owner and admin; the organisation needs feature <c>api_access</c>).</summary>
+    public const string WebhooksRead = "webhooks:read";
+    public const string WebhooksWrite = "webhooks:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -54,6 +57,7 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
+        WebhooksRead, WebhooksWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard,
     }.ToFrozenSet();
@@ -95,6 +99,7 @@ public static class Roles
         Permissions.OrgRead, Permissions.OrgWrite, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.KeysWrite,
         Permissions.AuditRead, Permissions.AuditExport, Permissions.PlansRead, Permissions.UsageRead,
         Permissions.MembersRead, Permissions.MembersWrite, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
+        Permissions.WebhooksRead, Permissions.WebhooksWrite,
     ];
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
@@ -111,7 +116,7 @@ public static class Roles
         {
             Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.AuditRead, Permissions.PlansRead,
             Permissions.UsageRead, Permissions.MembersRead, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
-            Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
+            Permissions.WebhooksRead, Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
         }.ToFrozenSet(),
     }.ToFrozenDictionary();
 
