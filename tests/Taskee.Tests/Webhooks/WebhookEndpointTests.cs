@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Storage;
 using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Webhooks;
@@ -305,6 +308,40 @@ public sealed class WebhookEndpointTests(WebhookNodeFixture fixture) : IClassFix
 
         Assert.Contains("20 webhook endpoints", problem["detail"]!.GetValue<string>());
         Assert.Equal(20, (await client.GetJsonAsync(WebhookApi.Webhooks(org)))["items"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Setting_enabled_clears_the_reason_the_service_gave_for_disabling_the_endpoint()
+    {
+        var (org, client) = await OrganisationAsync();
+        var id = (await client.CreateWebhookAsync(org)).Id();
+        // What delivery does when a message failed for the whole retry window.
+        var store = fixture.Node.Services.GetRequiredService<IWebhookStore>();
+        var current = (await store.FindAsync(org, id))!;
+        await store.UpdateAsync(current.Version, current with { Enabled = false, DisabledReason = "retry window exhausted" },
+            new AuditRecord("webhook.disabled", $"organisations/{org}/webhooks/{id}", null, null), new ChangeContext(AuditActor.System, null, null));
+        Assert.Equal("retry window exhausted", (await client.GetJsonAsync($"{WebhookApi.Webhooks(org)}/{id}"))["disabledReason"]!.GetValue<string>());
+
+        var described = await (await client.PatchAsync($"{WebhookApi.Webhooks(org)}/{id}", TestApi.Json(new { description = "still off" }))).ReadJsonAsync();
+        Assert.Equal("retry window exhausted", described["disabledReason"]!.GetValue<string>());
+
+        var enabled = await (await client.PatchAsync($"{WebhookApi.Webhooks(org)}/{id}", TestApi.Json(new { enabled = true }))).ReadJsonAsync();
+        Assert.True(enabled["enabled"]!.GetValue<bool>());
+        Assert.Null(enabled["disabledReason"]);
+    }
+
+    [Fact]
+    public async Task Platform_support_reads_the_endpoints_of_an_organisation_without_api_access_which_cannot_add_any()
+    {
+        var (org, client) = await OrganisationAsync();
+        var id = (await client.CreateWebhookAsync(org)).Id();
+        await _admin.PatchAsync($"/v1/organisations/{org}", TestApi.Json(new { plan = "starter" }));
+        var support = fixture.Node.Client(fixture.Identity.Token(null, ["platform-support"]));
+
+        Assert.Equal(id, Assert.Single((await support.GetJsonAsync(WebhookApi.Webhooks(org)))["items"]!.AsArray())!.Id());
+        await (await client.GetAsync(WebhookApi.Webhooks(org))).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await client.PostAsync(WebhookApi.Webhooks(org), TestApi.Json(new { url = WebhookApi.PublicUrl, events = new[] { "*" } })))
+            .AssertProblemAsync(HttpStatusCode.Forbidden);
     }
 
     private static JsonNode WithoutSecret(JsonNode created)
