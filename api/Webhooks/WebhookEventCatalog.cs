@@ -116,9 +116,9 @@ public static class WebhookEventCatalog
         Event("auth.signed_in", "A member signed in (SAML or OpenID Connect) and got a Taskee session.", $"organisations/{Org}/members/u_ada", null,
             """{"method":"oidc","subject":"00u1ada","email":"ada@acme.example","roles":["member"]}"""),
         Event("auth.session.revoked", "A member's session ended (signed out, or the member was removed).",
-            $"organisations/{Org}/members/u_ada/sessions/rf_01KF0Z8Q", null, """{"reason":"signed_out","amr":["pwd"]}"""),
+            $"organisations/{Org}/members/u_ada/sessions/rf_01KF0Z8Q", null, """{"reason":"signed_out","amr":"oidc"}"""),
         Event("auth.refresh_token.reused", "A refresh token was used twice (a stolen token?): its whole session was revoked.",
-            $"organisations/{Org}/members/u_ada/sessions/rf_01KF0Z8Q", null, """{"reason":"reused","amr":["pwd"]}""", AuditActor.System),
+            $"organisations/{Org}/members/u_ada/sessions/rf_01KF0Z8Q", null, """{"reason":"reused","amr":"oidc"}""", AuditActor.System),
 
         Event("webhook.created", "A webhook endpoint was created (its secret is never recorded).", $"organisations/{Org}/webhooks/{ExampleWebhook}",
             null, Webhook(true)),

@@ -74,18 +74,17 @@ public sealed class WebhookUrlPolicy(IOptions<WebhookOptions> options, ILogger<W
 
     private async Task<IPAddress[]?> ResolveAsync(string host, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(ResolveTimeout);
         try
         {
-            return await Dns.GetHostAddressesAsync(host, timeout.Token);
+            // WaitAsync bounds the wait even where the platform's resolver cannot be cancelled.
+            return await Dns.GetHostAddressesAsync(host, ct).WaitAsync(ResolveTimeout, ct);
         }
         catch (SocketException ex)
         {
             WebhookLog.HostUnresolved(logger, host, ex.SocketErrorCode.ToString());
             return null;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (TimeoutException)
         {
             WebhookLog.HostUnresolved(logger, host, "timeout");
             return null;
