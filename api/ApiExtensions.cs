@@ -30,6 +30,7 @@ using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
+using Taskee.Api.Webhooks;
 using Taskee.Grains.Jobs;
 
 namespace Taskee.Api;
@@ -106,6 +107,7 @@ public static class ApiExtensions
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
         services.AddTaskeeSaml();
+        services.AddTaskeeWebhooks();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -158,6 +160,7 @@ public static class ApiExtensions
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
+        app.MapWebhookEndpoints();
         return app;
     }
 }
