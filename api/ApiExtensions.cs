@@ -28,6 +28,7 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Sales;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
 using Taskee.Grains.Jobs;
@@ -106,6 +107,7 @@ public static class ApiExtensions
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
         services.AddTaskeeSaml();
+        services.AddTaskeeSales();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -158,6 +160,7 @@ public static class ApiExtensions
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
+        app.MapTaskeeSales();
         return app;
     }
 }

@@ -40,6 +40,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBillingStore, SqlBillingStore>();
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
+        services.AddSingleton<ILeadStore, SqlLeadStore>();
         return services;
     }
 }

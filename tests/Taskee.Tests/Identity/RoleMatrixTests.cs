@@ -53,6 +53,9 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("GET", "/v1/cluster/nodes", null, Permissions.OpsRead),
         ("GET", "/v1/ops/quota", null, Permissions.OpsRead),
         ("GET", "/v1/auth/status", null, Permissions.AuthStatusRead),
+        ("GET", "/v1/leads", null, Permissions.LeadsRead),
+        ("GET", "/v1/leads/lead_none", null, Permissions.LeadsRead),
+        ("PATCH", "/v1/leads/lead_none", """{"status":"lost"}""", Permissions.LeadsWrite),
     ];
 
     public static TheoryData<string, int> Cases()
