@@ -1,7 +1,4 @@
 using Deque.AxeCore.Playwright;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Taskee.Tests.Infrastructure;
 
@@ -15,26 +12,14 @@ namespace Taskee.Tests.Sales;
 [Trait("Category", "Browser")]
 public sealed class EnterpriseFormBrowserTests
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task A_person_fills_in_the_form_with_the_keyboard_fixes_a_field_error_and_sends_a_qualified_lead()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (tests/run.sh does).");
         await using var database = await TestDatabase.CreateAsync();
         await using var node = new TaskeeNode(database, new Dictionary<string, string?> { ["Leads:MinimumFillTime"] = "00:00:01" });
-        node.UseKestrel(0);
-        node.StartServer();
-        await node.StartAsync();
-        var baseAddress = node.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
+        var baseAddress = await HeadlessChromium.StartOnLoopbackAsync(node);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 1400 } });
         await page.GotoAsync($"{baseAddress}/enterprise");
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "nl");
