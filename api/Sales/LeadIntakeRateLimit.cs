@@ -8,13 +8,14 @@ using Taskee.Api.Infrastructure;
 namespace Taskee.Api.Sales;
 
 /// <summary>
-/// The intake's per-address limit: <see cref="LeadOptions.PerIpPerHour"/> posts per hour from one IP address, counted
-/// before the body is read, so a flood costs a token check and nothing else. The callers are anonymous, so the plan-based
-/// limits of <see cref="Auth.RateLimits"/> do not apply to them.
+/// A limit per IP address for the public sales endpoints, counted before the body is read, so a flood costs a counter and
+/// nothing else. Their callers are anonymous, so the plan-based limits of <see cref="Auth.RateLimits"/> do not apply.
 /// </summary>
-public sealed class LeadIntakeRateLimit(IOptions<LeadOptions> options) : IRateLimiterPolicy<string>
+public abstract class PerAddressRateLimit : IRateLimiterPolicy<string>
 {
-    public const string Name = "lead-intake";
+    protected abstract int PermitLimit { get; }
+
+    protected abstract TimeSpan Window { get; }
 
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = async (rejected, _) =>
     {
@@ -27,9 +28,29 @@ public sealed class LeadIntakeRateLimit(IOptions<LeadOptions> options) : IRateLi
     public RateLimitPartition<string> GetPartition(HttpContext httpContext) =>
         RateLimitPartition.GetFixedWindowLimiter(httpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = options.Value.PerIpPerHour,
-            Window = TimeSpan.FromHours(1),
+            PermitLimit = PermitLimit,
+            Window = Window,
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+}
+
+/// <summary>The intake: <see cref="LeadOptions.PerIpPerHour"/> posts per hour from one address.</summary>
+public sealed class LeadIntakeRateLimit(IOptions<LeadOptions> options) : PerAddressRateLimit
+{
+    public const string Name = "lead-intake";
+
+    protected override int PermitLimit => options.Value.PerIpPerHour;
+
+    protected override TimeSpan Window => TimeSpan.FromHours(1);
+}
+
+/// <summary>The pricing calculator: <see cref="LeadOptions.CalculationsPerIpPerMinute"/> calculations per minute from one address.</summary>
+public sealed class QuoteCalculatorRateLimit(IOptions<LeadOptions> options) : PerAddressRateLimit
+{
+    public const string Name = "quote-calculator";
+
+    protected override int PermitLimit => options.Value.CalculationsPerIpPerMinute;
+
+    protected override TimeSpan Window => TimeSpan.FromMinutes(1);
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Taskee.Api.Sales;
 
-/// <summary>Configuration section <c>Leads</c>: the abuse limits of the public intake (<c>POST /v1/leads</c>).</summary>
+/// <summary>Configuration section <c>Leads</c>: the abuse limits of the public intake (<c>POST /v1/leads</c>) and pricing calculator.</summary>
 public sealed class LeadOptions
 {
     public const string Section = "Leads";
@@ -18,6 +18,10 @@ public sealed class LeadOptions
     /// <summary>How long a form token stays valid: a person who leaves the page open longer reloads it.</summary>
     [Range(typeof(TimeSpan), "00:05:00", "1.00:00:00", ErrorMessage = "Leads:FormLifetime must be between 00:05:00 and 1.00:00:00 (default 04:00:00).")]
     public TimeSpan FormLifetime { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>Calculations of the public pricing calculator one address may ask per minute (the page asks once per change).</summary>
+    [Range(1, 100_000, ErrorMessage = "Leads:CalculationsPerIpPerMinute must be between 1 and 100000 (default 120).")]
+    public int CalculationsPerIpPerMinute { get; set; } = 120;
 
     /// <summary>Largest intake body; a filled-in form is about 1 KB.</summary>
     [Range(1024, 1_048_576, ErrorMessage = "Leads:MaxBodyBytes must be between 1024 and 1048576 (default 16384).")]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Sales.Crm;
+using Taskee.Api.Sales.Pricing;
 using Taskee.Grains.Jobs;
 
 namespace Taskee.Api.Sales;
@@ -16,7 +17,11 @@ public static class SalesServiceCollectionExtensions
         services.AddOptions<CrmOptions>().BindConfiguration(CrmOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CrmOptions>, CrmOptionsValidator>();
         services.AddSingleton<FormTokens>();
-        services.AddRateLimiter(limiter => limiter.AddPolicy<string, LeadIntakeRateLimit>(LeadIntakeRateLimit.Name));
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy<string, LeadIntakeRateLimit>(LeadIntakeRateLimit.Name);
+            limiter.AddPolicy<string, QuoteCalculatorRateLimit>(QuoteCalculatorRateLimit.Name);
+        });
 
         services.AddCrmHttpClient();
         services.AddSingleton<ICrmAdapter, HubSpotCrm>();
@@ -31,6 +36,7 @@ public static class SalesServiceCollectionExtensions
         app.MapEnterprisePage();
         app.MapLeadIntakeEndpoints();
         app.MapLeadEndpoints();
+        app.MapPricingEndpoints();
         return app;
     }
 }

@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         services.AddSingleton<ILeadStore, SqlLeadStore>();
+        services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
         return services;
     }
 }

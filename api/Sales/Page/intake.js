@@ -39,28 +39,22 @@ const inputOf = {
 
 const form = document.getElementById("intake");
 const status = document.getElementById("form-status");
-let language = new URLSearchParams(location.search).get("lang") === "en" ? "en" : "nl";
+let language = pageLanguage.initial();
 let formInfo = null;
 
 function t(key) { return texts[language][key]; }
 
 function applyLanguage() {
-  document.documentElement.lang = language;
+  pageLanguage.mark(language);
   document.title = language === "nl" ? "Taskee Enterprise · Op maat" : "Taskee Enterprise · Tailored";
   for (const element of document.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
-  for (const button of document.querySelectorAll("[data-lang]")) button.setAttribute("aria-pressed", String(button.dataset.lang === language));
   if (formInfo) document.getElementById("consent-text").textContent = formInfo.consent.texts[language] + " *";
 }
 
-for (const button of document.querySelectorAll("[data-lang]")) {
-  button.addEventListener("click", () => {
-    language = button.dataset.lang;
-    const url = new URL(location.href);
-    url.searchParams.set("lang", language);
-    history.replaceState(null, "", url);
-    applyLanguage();
-  });
-}
+pageLanguage.onSwitch(chosen => {
+  language = chosen;
+  applyLanguage();
+});
 
 async function loadForm() {
   try {

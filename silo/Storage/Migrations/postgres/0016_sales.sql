@@ -56,3 +56,15 @@ CREATE TABLE crm_outbox (
 
 CREATE INDEX crm_outbox_pending ON crm_outbox (delivered_at, next_attempt_at);
 CREATE INDEX crm_outbox_by_lead ON crm_outbox (lead_id, id);
+
+-- The price book of the pricing calculator, by version (never changed once stored); the newest is current. A quote names
+-- the version it was calculated with. Version 1 is the opening offer; platform admins add versions through the API.
+CREATE TABLE price_books (
+    version    BIGINT NOT NULL PRIMARY KEY,
+    book       TEXT   NOT NULL,
+    created_at TEXT   NOT NULL
+);
+
+INSERT INTO price_books (version, book, created_at) VALUES (1,
+    '{"Currency":"EUR","VatPercent":21,"Plans":{"pro":{"SeatPriceCents":900,"IncludedAiCalls":5000,"IncludedStorageGb":50,"ExtraAiCallsPer1000Cents":300,"ExtraStoragePer100GbCents":1200},"enterprise":{"SeatPriceCents":1500,"IncludedAiCalls":20000,"IncludedStorageGb":250,"ExtraAiCallsPer1000Cents":250,"ExtraStoragePer100GbCents":1000}},"AddOnSeatPriceCents":{"scim":100,"sso":200},"SlaTierMonthlyCents":{"none":0,"business":25000,"premium":75000},"TermDiscountPercent":{"1":0,"2":5,"3":10},"VolumeTiers":[{"MinSeats":100,"DiscountPercent":5},{"MinSeats":500,"DiscountPercent":10}]}',
+    '2026-12-01T00:00:00.000Z');
