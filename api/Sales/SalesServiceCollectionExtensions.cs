@@ -37,6 +37,7 @@ public static class SalesServiceCollectionExtensions
         app.MapLeadIntakeEndpoints();
         app.MapLeadEndpoints();
         app.MapPricingEndpoints();
+        app.MapQuoteEndpoints();
         return app;
     }
 }

@@ -42,6 +42,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         services.AddSingleton<ILeadStore, SqlLeadStore>();
         services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
+        services.AddSingleton<IQuoteStore, SqlQuoteStore>();
         return services;
     }
 }

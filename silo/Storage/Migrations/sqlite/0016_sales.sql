@@ -68,3 +68,20 @@ CREATE TABLE price_books (
 INSERT INTO price_books (version, book, created_at) VALUES (1,
     '{"Currency":"EUR","VatPercent":21,"Plans":{"pro":{"SeatPriceCents":900,"IncludedAiCalls":5000,"IncludedStorageGb":50,"ExtraAiCallsPer1000Cents":300,"ExtraStoragePer100GbCents":1200},"enterprise":{"SeatPriceCents":1500,"IncludedAiCalls":20000,"IncludedStorageGb":250,"ExtraAiCallsPer1000Cents":250,"ExtraStoragePer100GbCents":1000}},"AddOnSeatPriceCents":{"scim":100,"sso":200},"SlaTierMonthlyCents":{"none":0,"business":25000,"premium":75000},"TermDiscountPercent":{"1":0,"2":5,"3":10},"VolumeTiers":[{"MinSeats":100,"DiscountPercent":5},{"MinSeats":500,"DiscountPercent":10}]}',
     '2026-12-01T00:00:00.000Z');
+
+-- Saved quotes: numbered per lead (Q-<year>-<n>), each new quote for the lead the next version of its number, with the
+-- inputs, the priced lines and totals as answered, the price book version used and the date it is valid until.
+CREATE TABLE quotes (
+    id                 TEXT   NOT NULL PRIMARY KEY,
+    number             TEXT   NOT NULL,
+    version            BIGINT NOT NULL,
+    lead_id            TEXT   NOT NULL,
+    input              TEXT   NOT NULL,
+    result             TEXT   NOT NULL,
+    price_book_version BIGINT NOT NULL,
+    valid_until        TEXT   NOT NULL,
+    created_at         TEXT   NOT NULL,
+    UNIQUE (number, version)
+);
+
+CREATE INDEX quotes_by_lead ON quotes (lead_id, version);
