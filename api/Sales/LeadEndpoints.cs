@@ -69,6 +69,11 @@ public static class LeadEndpoints
                     : $"Lead '{leadId}' is {lead.Status}; it can move to {string.Join(", ", LeadStatuses.NextOf(lead.Status))}, not back to {status}.");
             var owner = request.Owner is null ? lead.Owner : Cleared(request.Owner);
             var notes = request.Notes is null ? lead.Notes : Cleared(request.Notes);
+            if (!statusChanged && owner == lead.Owner && notes == lead.Notes)
+            {
+                ETags.Set(http, ETags.Format(lead.Version)); // nothing changes: nothing written, nothing audited
+                return TypedResults.Ok(LeadResponse.From(lead, crm.Value.Provider, clock.GetUtcNow()));
+            }
             var now = clock.GetUtcNow();
             var update = new LeadUpdate(status, owner, notes, statusChanged, now);
             if (await leads.UpdateAsync(leadId, lead.Version, update, Audit(lead, update), http.ChangeContext(), ct))
@@ -78,8 +83,8 @@ public static class LeadEndpoints
                 ETags.Set(http, ETags.Format(saved!.Version));
                 return TypedResults.Ok(LeadResponse.From(saved, crm.Value.Provider, clock.GetUtcNow()));
             }
-            if (expectedVersion is not null || attempt == 2)
-                return Problems.Conflict($"Lead '{leadId}' changed while this request was applied; read it again and retry.");
+            // Changed between the read and the write: with If-Match the next read answers 412; without, it is applied on top.
+            if (attempt == 2) return Problems.Conflict($"Lead '{leadId}' keeps changing while this request is applied; read it again and retry.");
         }
     }
 

@@ -173,6 +173,18 @@ public sealed class LeadIntakeTests(SalesNodeFixture fixture) : IClassFixture<Sa
     }
 
     [Fact]
+    public async Task A_patch_that_changes_nothing_writes_nothing()
+    {
+        var id = await LeadForms.CreateAsync(_public, LeadForms.Qualified());
+
+        var same = await _admin.PatchAsync($"/v1/leads/{id}", TestApi.Json(new { status = "new", owner = "" }));
+
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal(1, (await same.ReadJsonAsync())["version"]!.GetValue<long>());
+        Assert.Single(await PlatformAudit.EventsAboutAsync(_admin, $"leads/{id}"));
+    }
+
+    [Fact]
     public async Task A_stale_if_match_is_412_and_changes_nothing()
     {
         var id = await LeadForms.CreateAsync(_public, LeadForms.Qualified());
