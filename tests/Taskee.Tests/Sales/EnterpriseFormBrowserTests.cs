@@ -79,6 +79,9 @@ public sealed class EnterpriseFormBrowserTests
         await Assertions.Expect(page.Locator("#contactEmail")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.Locator("#form-status")).ToHaveTextAsync("Controleer de gemarkeerde velden.");
         Assert.Equal("contactEmail", await page.EvaluateAsync<string>("document.activeElement.id"));
+        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artifacts);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "enterprise-intake-error.png"), FullPage = true });
         await page.Keyboard.PressAsync("Control+A");
         await page.Keyboard.TypeAsync("anna@delinde.example.nl");
         await page.Keyboard.PressAsync("Enter");
@@ -87,8 +90,6 @@ public sealed class EnterpriseFormBrowserTests
         await Assertions.Expect(page.Locator("#thanks h2")).ToBeFocusedAsync();
         var leadId = await page.Locator("#lead-id").TextContentAsync();
         Assert.StartsWith("lead_", leadId);
-        var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
-        Directory.CreateDirectory(artifacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(artifacts, "enterprise-intake.png"), FullPage = true });
 
         var lead = await node.Admin().GetJsonAsync($"/v1/leads/{leadId}");
