@@ -28,6 +28,7 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Sales;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
 using Taskee.Api.Webhooks;
@@ -108,6 +109,7 @@ public static class ApiExtensions
         services.AddTaskeeBilling();
         services.AddTaskeeSaml();
         services.AddTaskeeWebhooks();
+        services.AddTaskeeSales();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -161,6 +163,7 @@ public static class ApiExtensions
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
         app.MapWebhookEndpoints();
+        app.MapTaskeeSales();
         return app;
     }
 }

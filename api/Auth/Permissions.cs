@@ -50,6 +50,9 @@ public static class Permissions
     public const string InvoicesWrite = "platform:invoices:write";
     /// <summary>The Orleans dashboard at /dashboard: silos, grain types, activations (platform admins only).</summary>
     public const string ClusterDashboard = "platform:cluster:dashboard";
+    /// <summary>Sales leads of the enterprise intake (they hold prospects' contact details): platform roles only.</summary>
+    public const string LeadsRead = "platform:leads:read";
+    public const string LeadsWrite = "platform:leads:write";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -59,7 +62,7 @@ public static class Permissions
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
         WebhooksRead, WebhooksWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
-        BillingWrite, InvoicesWrite, ClusterDashboard,
+        BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
 
     /// <summary>
@@ -117,6 +120,7 @@ public static class Roles
             Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.AuditRead, Permissions.PlansRead,
             Permissions.UsageRead, Permissions.MembersRead, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
             Permissions.WebhooksRead, Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
+            Permissions.LeadsRead,
         }.ToFrozenSet(),
     }.ToFrozenDictionary();
 

@@ -21,13 +21,17 @@ public static class WebhookEventCatalog
 
     /// <summary>
     /// Actions recorded only on the platform chain (<see cref="AuditEvent.PlatformChain"/>), never on an organisation's:
-    /// plans, flags and the platform issuer's key alerts. They are not organisation events: an endpoint belongs to one
+    /// plans, flags, the platform issuer's key alerts, and sales (leads, price book, quotes). They are not organisation events: an endpoint belongs to one
     /// organisation and delivers that organisation's chain, and these events describe platform-wide settings (a flag's
     /// allow and deny lists name other organisations), so no organisation may subscribe to them. An organisation sees
     /// their effect on itself where it shows: its entitlements, and the org and billing events of its own chain.
     /// </summary>
     public static readonly IReadOnlyList<string> PlatformOnlyActions =
-        ["plan.created", "plan.updated", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring"];
+        [
+            "plan.created", "plan.updated", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring",
+            // Sales: prospects and their quotes are the platform's, not an organisation's.
+            "lead.created", "lead.updated", "lead.crm.linked", "pricebook.versioned", "quote.created",
+        ];
 
     private const string Org = "acme";
     private const string At = "2026-01-15T09:30:00.000Z";

@@ -41,6 +41,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<ILeadStore, SqlLeadStore>();
+        services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
+        services.AddSingleton<IQuoteStore, SqlQuoteStore>();
         return services;
     }
 }

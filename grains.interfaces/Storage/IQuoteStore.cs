@@ -1,0 +1,27 @@
+using Taskee.Grains.Interfaces;
+using Taskee.Grains.Sales;
+
+namespace Taskee.Grains.Storage;
+
+/// <summary>A saved quote: its number and version, for which lead, what was asked, what it costs and until when.</summary>
+public sealed record QuoteRecord(
+    string Id,
+    string Number,
+    long Version,
+    string LeadId,
+    QuoteInput Input,
+    QuoteResult Result,
+    DateTimeOffset ValidUntil,
+    DateTimeOffset CreatedAt);
+
+/// <summary>Saved quotes. A lead's first quote gets the next number; each later one is the next version of that number.</summary>
+public interface IQuoteStore
+{
+    /// <summary>
+    /// Numbers and stores the quote (its <c>Number</c> and <c>Version</c> are assigned here) with its audit event (platform
+    /// chain); null when another quote of the lead took the same number and version at the same moment (nothing written).
+    /// </summary>
+    Task<QuoteRecord?> CreateAsync(QuoteRecord quote, Func<QuoteRecord, AuditRecord> audit, ChangeContext context, CancellationToken ct = default);
+
+    Task<QuoteRecord?> GetAsync(string quoteId, CancellationToken ct = default);
+}
