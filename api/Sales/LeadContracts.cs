@@ -10,7 +10,8 @@ public sealed record LeadContactRequest(string? Name, string? Email, string? Pho
 
 /// <summary>
 /// The intake form as posted to <c>POST /v1/leads</c>. Besides the answers: <c>formToken</c> (from <c>GET /v1/leads/form</c>,
-/// for the time-to-submit check), <c>language</c> (<c>nl</c> or <c>en</c>: the consent text stored is the one in it) and
+/// for the time-to-submit check; optional, since the contract has no such field and a client sending exactly that
+/// contract must be served: without it the per-address limit and the honeypot still apply), <c>language</c> (<c>nl</c> or <c>en</c>: the consent text stored is the one in it) and
 /// <c>website</c>, a field people never see and robots fill in, which must stay empty.
 /// </summary>
 public sealed partial record CreateLeadRequest(
@@ -52,7 +53,7 @@ public sealed partial record CreateLeadRequest(
         if (!string.IsNullOrWhiteSpace(Contact?.Phone) && !PhonePattern().IsMatch(Contact.Phone.Trim()))
             errors.Add("contact.phone", "contact.phone is a phone number of 6 to 20 digits, spaces, dashes or brackets, optionally starting with +.");
         if (Consent is not true) errors.Add("consent", "consent must be true: we contact you only with your consent.");
-        if (string.IsNullOrWhiteSpace(FormToken)) errors.Add("formToken", "formToken is required: take it from GET /v1/leads/form when the form opens.");
+        if (FormToken is { Length: 0 }) errors.Add("formToken", "formToken must be the token GET /v1/leads/form gave when the form opened, or left out.");
     }
 
     public LeadAnswers ToAnswers() => new(

@@ -47,7 +47,9 @@ public static class LeadIntakeEndpoints
         HttpContext http, CancellationToken ct)
     {
         var logger = logs.CreateLogger(typeof(LeadIntakeEndpoints).FullName!);
-        var check = tokens.Check(request.FormToken!);
+        // The page always sends a token; an API client may leave it out (the contract has none), and is then held to the
+        // per-address limit and the honeypot alone.
+        var check = request.FormToken is null ? FormTokenCheck.Valid : tokens.Check(request.FormToken);
         if (check != FormTokenCheck.Valid) SalesLog.IntakeRefused(logger, $"form token {check}");
         switch (check)
         {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Taskee.Tests.Infrastructure;
@@ -34,6 +35,17 @@ public sealed class LeadIntakeTests(SalesNodeFixture fixture) : IClassFixture<Sa
         Assert.Equal("new", lead["statusHistory"]!.AsArray().Single()!["status"]!.GetValue<string>());
         Assert.Equal("pending", lead["crm"]!["status"]!.GetValue<string>()); // queued; no provider on this node
         Assert.Equal(1, lead["crm"]!["pending"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task The_contracts_body_alone_without_form_token_language_or_honeypot_is_accepted()
+    {
+        var response = await _public.PostAsync("/v1/leads", TestApi.Json(LeadForms.Qualified().ToJsonString()));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.True(created!["qualified"]!.GetValue<bool>());
+        Assert.NotEmpty(created["reasons"]!.AsArray());
     }
 
     [Fact]
