@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
         return services;
     }
 }
