@@ -30,6 +30,7 @@ using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
+using Taskee.Api.Webhooks;
 using Taskee.Grains.Jobs;
 
 namespace Taskee.Api;
@@ -158,6 +159,7 @@ public static class ApiExtensions
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
+        app.MapWebhookDeliveryEndpoints();
         return app;
     }
 }
