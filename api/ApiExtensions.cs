@@ -164,6 +164,7 @@ public static class ApiExtensions
         app.MapStripeWebhookEndpoints();
         app.MapWebhookEndpoints();
         app.MapTaskeeSales();
+        app.MapWebhookDeliveryEndpoints();
         return app;
     }
 }

@@ -17,7 +17,7 @@ public sealed record WebhookEventType(string Type, string Description, JsonEleme
 public static class WebhookEventCatalog
 {
     /// <summary>The type of the message <c>POST .../webhooks/{webhookId}/test</c> sends; not an audit event.</summary>
-    public const string TestType = "webhook.test";
+    public const string TestType = WebhookMessage.TestType;
 
     /// <summary>
     /// Actions recorded only on the platform chain (<see cref="AuditEvent.PlatformChain"/>), never on an organisation's:
@@ -162,7 +162,7 @@ public static class WebhookEventCatalog
         var unhashed = new AuditEvent(EventId, Org, 42, At, actor ?? Admin, type, target, before, after, "0HNA1B2C3D4E5:00000001", "203.0.113.7",
             "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f", "");
         var example = unhashed with { Hash = AuditHash.Compute(unhashed) };
-        return new WebhookEventType(type, description, Parse(WebhookMessage.Body(example)));
+        return new WebhookEventType(type, description, Parse(System.Text.Encoding.UTF8.GetBytes(WebhookMessage.For(example).Body)));
     }
 
     /// <summary>
@@ -174,7 +174,7 @@ public static class WebhookEventCatalog
         Parse(JsonSerializer.SerializeToUtf8Bytes(new
         {
             type = TestType, id = WebhookMessage.IdPrefix + "01KF0Z8Q3X7V2M9N4B6C8D0E2J", timestamp = At,
-            data = new { orgId = Org, webhookId = ExampleWebhook, message = "This is a test message from Taskee." },
+            data = new { webhookId = ExampleWebhook, orgId = Org, message = "A test message from Taskee: this endpoint receives and verifies webhooks." },
         })));
 
     private static JsonElement Parse(byte[] json)

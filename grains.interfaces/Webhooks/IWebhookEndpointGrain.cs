@@ -12,20 +12,22 @@ public interface IWebhookEndpointGrain : IGrainWithStringKey
     [Alias("Wake"), Orleans.Concurrency.OneWay]
     Task WakeAsync();
 
-    /// <summary>Sends a <c>webhook.test</c> message now, outside the queue, and answers with the attempt.</summary>
-    [Alias("SendTest")]
-    Task<WebhookDelivery> SendTestAsync(ChangeContext context);
+    /// <summary>Sends a <c>webhook.test</c> message now, outside the queue, and answers with the attempt; null when there is no such endpoint.</summary>
+    /// <remarks>The attempt may take <c>Webhooks:Timeout</c> (up to a minute), longer than the cluster's usual response timeout.</remarks>
+    [Alias("SendTest"), ResponseTimeout("00:01:30")]
+    Task<WebhookDelivery?> SendTestAsync(ChangeContext context);
 
     /// <summary>Sends the message of an earlier attempt again now, outside the queue; null when there is no such attempt.</summary>
-    [Alias("Redeliver")]
+    [Alias("Redeliver"), ResponseTimeout("00:01:30")]
     Task<WebhookDelivery?> RedeliverAsync(string deliveryId, ChangeContext context);
 
     /// <summary>
     /// Moves the cursor back to the first event at or after <paramref name="from"/>, so every matching event since then is
-    /// sent again in log order (with its original <c>webhook-id</c>); answers how many events of the chain it rewound over.
+    /// sent again in log order (with its original <c>webhook-id</c>); answers how many events of the chain it rewound over,
+    /// or null when there is no such endpoint.
     /// </summary>
     [Alias("Replay")]
-    Task<long> ReplayAsync(DateTimeOffset from, ChangeContext context);
+    Task<long?> ReplayAsync(DateTimeOffset from, ChangeContext context);
 }
 
 /// <summary>One attempt to deliver one message to one endpoint.</summary>

@@ -19,6 +19,13 @@ public sealed class WebhookOptions
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Webhooks:RetryWindow must be between 00:01:00 and 30.00:00:00.")]
     public TimeSpan RetryWindow { get; set; } = TimeSpan.FromDays(3);
 
+    /// <summary>
+    /// How often one silo looks for endpoints with work nobody woke them for (after a silo failure, a lost stream event, or a
+    /// retry whose grain was deactivated) and wakes them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Webhooks:SweepInterval must be between 00:00:01 and 00:10:00.")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Accept <c>http</c> URLs (development only): payloads and signatures then travel in the clear.</summary>
     public bool AllowInsecureUrls { get; set; }
 

@@ -16,10 +16,11 @@ public sealed class SqlWebhookStore(SqlDialect dialect, IDataProtectionProvider 
 {
     private const string SecretPurpose = "Taskee.Webhooks.Secret.v1";
 
-    private const string Columns =
+    /// <summary>The endpoint columns <see cref="EndpointRow"/> maps (the delivery store reads them beside its queue).</summary>
+    internal const string Columns =
         "id, org_id, url, events, description, enabled, disabled_reason, version, created_at, updated_at, previous_secret_expires_at";
 
-    private sealed class EndpointRow
+    internal class EndpointRow
     {
         public string Id { get; set; } = "";
         public string OrgId { get; set; } = "";

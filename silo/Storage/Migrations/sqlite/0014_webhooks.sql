@@ -26,7 +26,12 @@ CREATE TABLE webhook_endpoints (
     next_attempt_at            TEXT    NULL,
     last_delivery_at           TEXT    NULL,
     last_status_code           BIGINT  NULL,
-    failure_streak             BIGINT  NOT NULL DEFAULT 0
+    -- Outcome of the queue's last attempt (succeeded, failed, timeout, refused, blocked), for the dashboard.
+    last_outcome               TEXT    NULL,
+    -- Consecutive failed attempts of the queue; 0 after a success.
+    failure_streak             BIGINT  NOT NULL DEFAULT 0,
+    -- After a replay: events up to this position are sent again (their attempts say trigger 'replay').
+    replay_through_seq         BIGINT  NULL
 );
 
 CREATE INDEX webhook_endpoints_by_org ON webhook_endpoints (org_id, created_at);
