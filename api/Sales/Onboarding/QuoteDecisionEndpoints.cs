@@ -16,7 +16,7 @@ namespace Taskee.Api.Sales.Onboarding;
 /// <c>PATCH /v1/quotes/{quoteId}</c>: sales marks a quote <c>won</c> or <c>lost</c>. <c>organisationId</c> (won only) is the new
 /// organisation's id; absent, it follows from the lead's organisation name.
 /// </summary>
-public sealed record DecideQuoteRequest(string? Status, string? OrganisationId) : IValidatable
+public sealed record DecideQuoteRequest(string? Status, string? OrganisationId = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
