@@ -38,6 +38,7 @@ public static class SalesServiceCollectionExtensions
     {
         app.MapEnterprisePage();
         app.MapLeadIntakeEndpoints();
+        app.MapLeadKpiEndpoints();
         app.MapLeadEndpoints();
         app.MapPricingEndpoints();
         app.MapQuoteEndpoints();

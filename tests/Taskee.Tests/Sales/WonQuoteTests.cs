@@ -172,6 +172,30 @@ public sealed class WonQuoteTests(OnboardingNodeFixture fixture) : IClassFixture
         await AssertProvisionedAsync(left);
     }
 
+    [Fact]
+    public async Task Time_to_contract_counts_the_days_from_intake_to_won_for_the_sales_dashboard()
+    {
+        var leadId = await LeadForms.CreateAsync(_public, LeadForms.Qualified($"Traag {Guid.NewGuid():N}"));
+        fixture.Advance(TimeSpan.FromDays(50));
+        var quote = await (await _admin.PostAsync("/v1/quotes", TestApi.Json(new
+        {
+            leadId, plan = "enterprise", seats = 30, aiCalls = 0, storageGb = 0, addOns = Array.Empty<string>(), slaTier = "none", termYears = 1,
+        }))).ReadJsonAsync();
+        await WonQuotes.WinAsync(_admin, quote["id"]!.GetValue<string>());
+
+        var kpis = await _admin.GetJsonAsync("/v1/leads/kpis");
+        var toContract = kpis["timeToContract"]!;
+        Assert.Equal(45, toContract["targetDays"]!.GetValue<int>());
+        Assert.True(toContract["longestDays"]!.GetValue<double>() >= 50);
+        Assert.True(toContract["withinTarget"]!.GetValue<int>() < toContract["won"]!.GetValue<int>());
+        Assert.True(kpis["leadsThisQuarter"]!["target"]!.GetValue<int>() == 3);
+
+        var org = TestApi.NewOrgId("kpi");
+        await _admin.CreateOrganisationAsync(org);
+        await (await fixture.Node.Client(await _admin.CreateKeyAsync(org, "owner")).GetAsync("/v1/leads/kpis")).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await _public.GetAsync("/v1/leads/kpis")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     private async Task AssertProvisionedAsync((string LeadId, string QuoteId, string OrgId) won)
     {
         var organisation = await _admin.GetJsonAsync($"/v1/organisations/{won.OrgId}");
