@@ -33,6 +33,8 @@ public static class Permissions
     /// <summary>Outgoing webhook endpoints and their deliveries (owner and admin; the organisation needs feature <c>api_access</c>).</summary>
     public const string WebhooksRead = "webhooks:read";
     public const string WebhooksWrite = "webhooks:write";
+    public const string OnboardingRead = "onboarding:read";
+    public const string OnboardingWrite = "onboarding:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -60,7 +62,7 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
-        WebhooksRead, WebhooksWrite,
+        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
@@ -102,7 +104,7 @@ public static class Roles
         Permissions.OrgRead, Permissions.OrgWrite, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.KeysWrite,
         Permissions.AuditRead, Permissions.AuditExport, Permissions.PlansRead, Permissions.UsageRead,
         Permissions.MembersRead, Permissions.MembersWrite, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
-        Permissions.WebhooksRead, Permissions.WebhooksWrite,
+        Permissions.WebhooksRead, Permissions.WebhooksWrite, Permissions.OnboardingRead, Permissions.OnboardingWrite,
     ];
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
@@ -120,7 +122,7 @@ public static class Roles
             Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.AuditRead, Permissions.PlansRead,
             Permissions.UsageRead, Permissions.MembersRead, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
             Permissions.WebhooksRead, Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
-            Permissions.LeadsRead,
+            Permissions.LeadsRead, Permissions.OnboardingRead,
         }.ToFrozenSet(),
     }.ToFrozenDictionary();
 

@@ -146,7 +146,8 @@ public sealed record LeadResponse(
     long Version,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<LeadStageResponse> StatusHistory,
-    LeadCrmResponse Crm)
+    LeadCrmResponse Crm,
+    string? OrganisationId)
 {
     public static LeadResponse From(LeadRecord l, string crmProvider, DateTimeOffset now)
     {
@@ -156,7 +157,7 @@ public sealed record LeadResponse(
             new LeadConsentGiven(l.Consent.Version, l.Consent.Text, l.Consent.GivenAt), l.Qualification.Qualified, l.Qualification.Score,
             l.Qualification.Reasons, l.Status, l.Owner, l.Notes, l.Version, l.UpdatedAt,
             l.History.Select(h => new LeadStageResponse(h.Status, h.EnteredAt, h.LeftAt, (long)((h.LeftAt ?? now) - h.EnteredAt).TotalSeconds)).ToList(),
-            LeadCrmResponse.From(l.Crm, crmProvider));
+            LeadCrmResponse.From(l.Crm, crmProvider), l.OrganisationId);
     }
 }
 

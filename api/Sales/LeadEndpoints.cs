@@ -91,7 +91,7 @@ public static class LeadEndpoints
     private static string? Cleared(string value) => value.Trim() is { Length: > 0 } kept ? kept : null;
 
     /// <summary>Status before and after; owner and notes only as "changed" (they may name people), per the audit's personal-data rule.</summary>
-    private static AuditRecord Audit(LeadRecord lead, LeadUpdate update) => new("lead.updated", $"leads/{lead.Id}",
+    internal static AuditRecord Audit(LeadRecord lead, LeadUpdate update) => new("lead.updated", $"leads/{lead.Id}",
         JsonSerializer.Serialize(new { status = lead.Status, version = lead.Version }, AuditJsonOptions.Options),
         JsonSerializer.Serialize(new
         {

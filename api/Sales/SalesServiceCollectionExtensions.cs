@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Taskee.Api.Sales.Crm;
+using Taskee.Api.Sales.Onboarding;
 using Taskee.Api.Sales.Pricing;
 using Taskee.Grains.Jobs;
 
@@ -28,6 +29,8 @@ public static class SalesServiceCollectionExtensions
         services.AddSingleton<ICrmAdapter, WebhookCrm>();
         services.AddSingleton<CrmOutbox>();
         services.AddSingleton<IPeriodicJob>(sp => sp.GetRequiredService<CrmOutbox>());
+        services.AddSingleton<WonQuoteProvisioner>();
+        services.AddSingleton<IPeriodicJob>(sp => sp.GetRequiredService<WonQuoteProvisioner>());
         return services;
     }
 
@@ -35,9 +38,12 @@ public static class SalesServiceCollectionExtensions
     {
         app.MapEnterprisePage();
         app.MapLeadIntakeEndpoints();
+        app.MapLeadKpiEndpoints();
         app.MapLeadEndpoints();
         app.MapPricingEndpoints();
         app.MapQuoteEndpoints();
+        app.MapQuoteDecisionEndpoints();
+        app.MapOnboardingEndpoints();
         return app;
     }
 }

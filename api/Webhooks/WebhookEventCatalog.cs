@@ -30,7 +30,7 @@ public static class WebhookEventCatalog
         [
             "plan.created", "plan.updated", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring",
             // Sales: prospects and their quotes are the platform's, not an organisation's.
-            "lead.created", "lead.updated", "lead.crm.linked", "pricebook.versioned", "quote.created",
+            "lead.created", "lead.updated", "lead.crm.linked", "pricebook.versioned", "quote.created", "quote.won", "quote.lost",
         ];
 
     private const string Org = "acme";
@@ -140,6 +140,12 @@ public static class WebhookEventCatalog
         Event("webhook.disabled", "The service disabled a webhook endpoint: a message kept failing for the whole retry window.",
             $"organisations/{Org}/webhooks/{ExampleWebhook}", Webhook(true), Webhook(false), AuditActor.System),
 
+        Event("onboarding.started", "The organisation was created from a won quote and its onboarding checklist started (docs/sales.md).",
+            $"organisations/{Org}/onboarding", null,
+            """{"organisationId":"acme","quoteId":"quote_01KF0Z8Q3X7V2M9N4B6C8D0E2K","quoteNumber":"Q-2026-0001","quoteVersion":1,"leadId":"lead_01KF0Z8Q3X7V2M9N4B6C8D0E2M","planId":"custom-q-2026-0001-v1","startedAt":"2026-01-15T09:30:00+00:00","targetDays":14}"""),
+        Event("onboarding.step.done", "A step of the onboarding checklist was seen done, or ticked by hand.", $"organisations/{Org}/onboarding/steps/sso_configured",
+            null, """{"step":"sso_configured","doneAt":"2026-01-16T11:02:00+00:00","manual":false}"""),
+        Event("onboarding.step.cleared", "A step ticked by hand was unticked.", $"organisations/{Org}/onboarding/steps/dpa_signed", null, null),
         TestEvent(),
     ];
 

@@ -33,7 +33,11 @@ public sealed record LeadRecord(
     long Version,
     DateTimeOffset UpdatedAt,
     IReadOnlyList<LeadStatusPeriod> History,
-    CrmSyncState Crm);
+    CrmSyncState Crm)
+{
+    /// <summary>The organisation the lead's won quote created; null before.</summary>
+    public string? OrganisationId { get; init; }
+}
 
 /// <summary>What sales changes on a lead; a new <see cref="Status"/> starts a new stage and a CRM hand-off.</summary>
 public sealed record LeadUpdate(string Status, string? Owner, string? Notes, bool StatusChanged, DateTimeOffset At);

@@ -12,7 +12,23 @@ public sealed record QuoteRecord(
     QuoteInput Input,
     QuoteResult Result,
     DateTimeOffset ValidUntil,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public const string Open = "open";
+    public const string Won = "won";
+    public const string Lost = "lost";
+
+    /// <summary><see cref="Open"/> until sales marks it <see cref="Won"/> or <see cref="Lost"/>, which is final.</summary>
+    public string Status { get; init; } = Open;
+
+    public DateTimeOffset? DecidedAt { get; init; }
+
+    /// <summary>The organisation a won quote created.</summary>
+    public string? OrganisationId { get; init; }
+
+    /// <summary>What the quote's entity tag names: 1 while open, 2 once decided (nothing else about a quote changes).</summary>
+    public long Revision => Status == Open ? 1 : 2;
+}
 
 /// <summary>Saved quotes. A lead's first quote gets the next number; each later one is the next version of that number.</summary>
 public interface IQuoteStore

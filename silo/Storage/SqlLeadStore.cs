@@ -13,6 +13,9 @@ public sealed class SqlLeadStore(SqlDialect dialect) : SqlStore(dialect), ILeadS
         "id, created_at, answers, contact_name, contact_email, contact_phone, language, consent_version, consent_text, consent_at, "
         + "qualified, score, reasons, status, owner, notes, version, updated_at, crm_id, crm_synced_at";
 
+    // Set by the onboarding store when the lead's quote is won, never by an insert here.
+    private const string ReadColumns = Columns + ", organisation_id";
+
     private sealed class LeadRow
     {
         public string Id { get; set; } = "";
@@ -35,6 +38,7 @@ public sealed class SqlLeadStore(SqlDialect dialect) : SqlStore(dialect), ILeadS
         public string UpdatedAt { get; set; } = "";
         public string? CrmId { get; set; }
         public string? CrmSyncedAt { get; set; }
+        public string? OrganisationId { get; set; }
 
         public LeadRecord ToRecord(IReadOnlyList<LeadStatusPeriod> history, IReadOnlyList<OutboxRow> pending)
         {
@@ -44,7 +48,7 @@ public sealed class SqlLeadStore(SqlDialect dialect) : SqlStore(dialect), ILeadS
             return new LeadRecord(Id, Iso.Parse(CreatedAt), JsonSerializer.Deserialize<LeadAnswers>(Answers)!,
                 new LeadContact(ContactName, ContactEmail, ContactPhone), Language, new LeadConsent(ConsentVersion, ConsentText, Iso.Parse(ConsentAt)),
                 new QualificationResult(Qualified != 0, (int)Score, JsonSerializer.Deserialize<string[]>(Reasons) ?? []),
-                Status, Owner, Notes, Version, Iso.Parse(UpdatedAt), history, crm);
+                Status, Owner, Notes, Version, Iso.Parse(UpdatedAt), history, crm) { OrganisationId = OrganisationId };
         }
     }
 
@@ -95,7 +99,7 @@ public sealed class SqlLeadStore(SqlDialect dialect) : SqlStore(dialect), ILeadS
     {
         await using var connection = await OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<LeadRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM leads WHERE id = @leadId", new { leadId }, cancellationToken: ct));
+            $"SELECT {ReadColumns} FROM leads WHERE id = @leadId", new { leadId }, cancellationToken: ct));
         return row is null ? null : (await CompleteRecordsAsync(connection, [row], "SELECT id FROM leads WHERE id = @leadId", new { leadId }, ct))[0];
     }
 
@@ -109,7 +113,7 @@ public sealed class SqlLeadStore(SqlDialect dialect) : SqlStore(dialect), ILeadS
         var parameters = new { status, before, limit };
         await using var connection = await OpenAsync(ct);
         var rows = (await connection.QueryAsync<LeadRow>(new CommandDefinition(
-            $"SELECT {Columns} FROM leads {where} ORDER BY id DESC LIMIT @limit", parameters, cancellationToken: ct))).ToList();
+            $"SELECT {ReadColumns} FROM leads {where} ORDER BY id DESC LIMIT @limit", parameters, cancellationToken: ct))).ToList();
         return rows.Count == 0 ? [] : await CompleteRecordsAsync(connection, rows, page, parameters, ct);
     }
 

@@ -10,7 +10,11 @@ namespace Taskee.Silo.Storage;
 
 public sealed class SqlQuoteStore(SqlDialect dialect) : SqlStore(dialect), IQuoteStore
 {
-    private sealed class QuoteRow
+    /// <summary>What a read of a quote selects (the onboarding store reads quotes the same way).</summary>
+    internal const string SelectQuote =
+        "SELECT id, number, version, lead_id, input, result, valid_until, created_at, status, decided_at, organisation_id FROM quotes WHERE id = @quoteId";
+
+    internal sealed class QuoteRow
     {
         public string Id { get; set; } = "";
         public string Number { get; set; } = "";
@@ -20,9 +24,15 @@ public sealed class SqlQuoteStore(SqlDialect dialect) : SqlStore(dialect), IQuot
         public string Result { get; set; } = "";
         public string ValidUntil { get; set; } = "";
         public string CreatedAt { get; set; } = "";
+        public string Status { get; set; } = QuoteRecord.Open;
+        public string? DecidedAt { get; set; }
+        public string? OrganisationId { get; set; }
 
         public QuoteRecord ToRecord() => new(Id, Number, Version, LeadId, JsonSerializer.Deserialize<QuoteInput>(Input)!,
-            JsonSerializer.Deserialize<QuoteResult>(Result)!, Iso.Parse(ValidUntil), Iso.Parse(CreatedAt));
+            JsonSerializer.Deserialize<QuoteResult>(Result)!, Iso.Parse(ValidUntil), Iso.Parse(CreatedAt))
+        {
+            Status = Status, DecidedAt = Iso.ParseOrNull(DecidedAt), OrganisationId = OrganisationId,
+        };
     }
 
     private sealed class LatestRow
@@ -78,7 +88,7 @@ public sealed class SqlQuoteStore(SqlDialect dialect) : SqlStore(dialect), IQuot
     {
         await using var connection = await OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<QuoteRow>(new CommandDefinition(
-            "SELECT id, number, version, lead_id, input, result, valid_until, created_at FROM quotes WHERE id = @quoteId", new { quoteId }, cancellationToken: ct));
+            SelectQuote, new { quoteId }, cancellationToken: ct));
         return row?.ToRecord();
     }
 }

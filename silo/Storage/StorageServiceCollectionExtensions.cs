@@ -44,6 +44,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ILeadStore, SqlLeadStore>();
         services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
         services.AddSingleton<IQuoteStore, SqlQuoteStore>();
+        services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
         return services;
     }

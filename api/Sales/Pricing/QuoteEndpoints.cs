@@ -20,11 +20,15 @@ public sealed record CreateQuoteRequest(string? LeadId, string? Plan, int? Seats
     public CalculateQuoteRequest Calculation => new(Plan, Seats, AiCalls, StorageGb, AddOns, SlaTier, TermYears);
 }
 
+/// <param name="Status"><c>open</c>, <c>won</c> or <c>lost</c> (<c>PATCH /v1/quotes/{quoteId}</c>).</param>
+/// <param name="OrganisationId">The organisation a won quote created.</param>
 public sealed record QuoteResponse(string Id, string Number, long Version, string LeadId, DateTimeOffset CreatedAt, DateTimeOffset ValidUntil,
-    long PriceBookVersion, string Currency, IReadOnlyList<QuoteLine> Lines, long SubtotalCents, long DiscountCents, long VatCents, long TotalCents)
+    long PriceBookVersion, string Currency, IReadOnlyList<QuoteLine> Lines, long SubtotalCents, long DiscountCents, long VatCents, long TotalCents,
+    string Status, DateTimeOffset? DecidedAt, string? OrganisationId)
 {
     public static QuoteResponse From(QuoteRecord q) => new(q.Id, q.Number, q.Version, q.LeadId, q.CreatedAt, q.ValidUntil, q.Result.PriceBookVersion,
-        q.Result.Currency, q.Result.Lines, q.Result.SubtotalCents, q.Result.DiscountCents, q.Result.VatCents, q.Result.TotalCents);
+        q.Result.Currency, q.Result.Lines, q.Result.SubtotalCents, q.Result.DiscountCents, q.Result.VatCents, q.Result.TotalCents,
+        q.Status, q.DecidedAt, q.OrganisationId);
 }
 
 /// <summary>Saved quotes for leads (platform roles): numbered, a new version per new quote of the lead, with the exact price book version used.</summary>
@@ -63,8 +67,12 @@ public static class QuoteEndpoints
         return TypedResults.Created($"/v1/quotes/{saved.Id}", QuoteResponse.From(saved));
     }
 
-    public static async Task<Results<Ok<QuoteResponse>, ProblemHttpResult>> GetAsync(string quoteId, IQuoteStore quotes, CancellationToken ct) =>
-        await quotes.GetAsync(quoteId, ct) is { } quote ? TypedResults.Ok(QuoteResponse.From(quote)) : Problems.NotFound($"Quote '{quoteId}' was not found.");
+    public static async Task<Results<Ok<QuoteResponse>, ProblemHttpResult>> GetAsync(string quoteId, IQuoteStore quotes, HttpContext http, CancellationToken ct)
+    {
+        if (await quotes.GetAsync(quoteId, ct) is not { } quote) return Problems.NotFound($"Quote '{quoteId}' was not found.");
+        ETags.Set(http, ETags.Format(quote.Revision)); // the If-Match of PATCH /v1/quotes/{quoteId}
+        return TypedResults.Ok(QuoteResponse.From(quote));
+    }
 
     private static AuditRecord Audit(QuoteRecord q) => new("quote.created", $"quotes/{q.Id}", null, JsonSerializer.Serialize(new
     {

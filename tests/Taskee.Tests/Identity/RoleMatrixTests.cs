@@ -59,6 +59,9 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("POST", "/v1/quotes", """{"leadId":"lead_none","plan":"enterprise","seats":1}""", Permissions.LeadsWrite),
         ("GET", "/v1/quotes/quote_none", null, Permissions.LeadsRead),
         ("PUT", "/v1/price-book", """{"currency":"EUR"}""", Permissions.PlansWrite),
+        ("PATCH", "/v1/quotes/quote_none", """{"status":"won"}""", Permissions.LeadsWrite),
+        ("GET", "/v1/organisations/{org}/onboarding", null, Permissions.OnboardingRead),
+        ("PUT", "/v1/organisations/{org}/onboarding/steps/dpa_signed", """{"done":true}""", Permissions.OnboardingWrite),
     ];
 
     public static TheoryData<string, int> Cases()
