@@ -23,7 +23,10 @@ public sealed class ChromiumPdf(IOptions<DocumentOptions> options, ILogger<Chrom
 
     private readonly SemaphoreSlim _slots = new(options.Value.MaxConcurrentPdfs);
 
-    public string? ExecutablePath => options.Value.ChromiumPath ?? WellKnownPaths.FirstOrDefault(File.Exists);
+    /// <summary>Where Chromium is looked for when <see cref="DocumentOptions.ChromiumPath"/> is unset (tests empty it).</summary>
+    internal IReadOnlyList<string> SearchPaths { get; init; } = WellKnownPaths;
+
+    public string? ExecutablePath => options.Value.ChromiumPath ?? SearchPaths.FirstOrDefault(File.Exists);
 
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
