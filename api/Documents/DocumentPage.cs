@@ -23,13 +23,14 @@ public static class DocumentPage
         table { border-collapse: collapse; width: 100%; margin: .8rem 0; font-size: .92rem; }
         th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
         th { background: #e8edf7; }
+        thead:not(:has(th:not(:empty))) { display: none; } /* a key-value table has an empty header row in Markdown */
         td:last-child { white-space: normal; }
         code { font-family: "DejaVu Sans Mono", monospace; font-size: .88em; }
         @page { size: A4; margin: 18mm 16mm; }
         @media print {
           body { margin: 0; max-width: none; font-size: 10.5pt; }
           h1, h2, h3 { break-after: avoid; }
-          table, tr { break-inside: avoid; }
+          tr { break-inside: avoid; }
           th { background: #e8edf7 !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
         </style>
