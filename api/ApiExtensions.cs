@@ -17,6 +17,7 @@ using Microsoft.Extensions.Options;
 using Taskee.Api.Billing;
 using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
+using Taskee.Api.Documents;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
 using Taskee.Api.Identity.Issuer;
@@ -110,6 +111,7 @@ public static class ApiExtensions
         services.AddTaskeeSaml();
         services.AddTaskeeWebhooks();
         services.AddTaskeeSales();
+        services.AddTaskeeDocuments();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -164,6 +166,7 @@ public static class ApiExtensions
         app.MapStripeWebhookEndpoints();
         app.MapWebhookEndpoints();
         app.MapTaskeeSales();
+        app.MapQuoteDocumentEndpoints();
         app.MapWebhookDeliveryEndpoints();
         return app;
     }
