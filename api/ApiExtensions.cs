@@ -17,6 +17,7 @@ using Microsoft.Extensions.Options;
 using Taskee.Api.Billing;
 using Taskee.Api.Billing.Webhooks;
 using Taskee.Api.Cluster;
+using Taskee.Api.Documents;
 using Taskee.Api.Flags;
 using Taskee.Api.Identity;
 using Taskee.Api.Identity.Issuer;
@@ -28,8 +29,10 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Sales;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
+using Taskee.Api.Webhooks;
 using Taskee.Grains.Jobs;
 
 namespace Taskee.Api;
@@ -106,6 +109,9 @@ public static class ApiExtensions
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
         services.AddTaskeeBilling();
         services.AddTaskeeSaml();
+        services.AddTaskeeWebhooks();
+        services.AddTaskeeSales();
+        services.AddTaskeeDocuments();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -158,6 +164,10 @@ public static class ApiExtensions
         app.MapAuthStatusEndpoints();
         app.MapBillingEndpoints();
         app.MapStripeWebhookEndpoints();
+        app.MapWebhookEndpoints();
+        app.MapTaskeeSales();
+        app.MapQuoteDocumentEndpoints();
+        app.MapWebhookDeliveryEndpoints();
         return app;
     }
 }

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Taskee.Grains.Catalog;
+using Taskee.Grains.Interfaces;
 using Taskee.Grains.Quota;
+using Taskee.Grains.Webhooks;
 
 namespace Taskee.Grains;
 
@@ -13,6 +15,8 @@ public static class GrainServiceCollectionExtensions
     {
         services.AddOptions<GrainOptions>().BindConfiguration(GrainOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTaskeeWebhookDelivery();
         services.AddOptions<QuotaOptions>().BindConfiguration(QuotaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CatalogCache>();
         services.AddSingleton<NodeIdentity>();

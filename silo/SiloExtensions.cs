@@ -12,6 +12,9 @@ public static class SiloExtensions
     /// <summary>Everything a silo hosts: storage, the start-up sequence, Orleans with the grains, the API.</summary>
     public static WebApplicationBuilder AddTaskeeSilo(this WebApplicationBuilder builder)
     {
+        // First of all hosted services: storage is migrated before anything reads it (Data Protection's key ring,
+        // Orleans' ADO.NET providers, the samplers).
+        builder.Services.AddHostedService<StartupInitializer>();
         builder.Services.AddTaskeeStorage();
         builder.Services.AddTaskeeGrains();
         builder.Services.AddTaskeeApi();
@@ -20,8 +23,6 @@ public static class SiloExtensions
         builder.Services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         builder.Services.AddSingleton<BootstrapAdminKey>();
         builder.Services.AddSingleton<ClusterChanges>();
-        // Registered before Orleans: storage is migrated before the silo's providers read their tables.
-        builder.Services.AddHostedService<StartupInitializer>();
         builder.AddTaskeeOrleans();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
         builder.Services.AddHostedService<SiloDrain>();

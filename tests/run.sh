@@ -18,6 +18,14 @@ if [ ! -x /usr/bin/chromium ]; then
     || { echo "error: could not install chromium" >&2; exit 1; }
 fi
 
+# The contract documents' PDF test turns the first page into an image with poppler's pdftoppm.
+if [ ! -x /usr/bin/pdftoppm ]; then
+  echo "==> Installing Debian's poppler-utils for the PDF test"
+  if [ "$(id -u)" -ne 0 ]; then echo "error: /usr/bin/pdftoppm is missing; run: sudo apt-get install -y poppler-utils" >&2; exit 1; fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 poppler-utils >/dev/null \
+    || { echo "error: could not install poppler-utils" >&2; exit 1; }
+fi
+
 echo "==> Building (Release)"
 dotnet build Taskee.Orleans.sln -c Release -nologo -v quiet -clp:ErrorsOnly || { echo "error: build failed" >&2; exit 1; }
 

@@ -30,6 +30,11 @@ public static class Permissions
     /// <summary>SCIM provisioning at /scim/v2: held by the key scope <c>scim</c> only (see <see cref="Roles.Scim"/>).</summary>
     public const string ScimRead = "scim:read";
     public const string ScimWrite = "scim:write";
+    /// <summary>Outgoing webhook endpoints and their deliveries (owner and admin; the organisation needs feature <c>api_access</c>).</summary>
+    public const string WebhooksRead = "webhooks:read";
+    public const string WebhooksWrite = "webhooks:write";
+    public const string OnboardingRead = "onboarding:read";
+    public const string OnboardingWrite = "onboarding:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -47,6 +52,9 @@ public static class Permissions
     public const string InvoicesWrite = "platform:invoices:write";
     /// <summary>The Orleans dashboard at /dashboard: silos, grain types, activations (platform admins only).</summary>
     public const string ClusterDashboard = "platform:cluster:dashboard";
+    /// <summary>Sales leads of the enterprise intake (they hold prospects' contact details): platform roles only.</summary>
+    public const string LeadsRead = "platform:leads:read";
+    public const string LeadsWrite = "platform:leads:write";
 
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
@@ -54,8 +62,9 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
+        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
-        BillingWrite, InvoicesWrite, ClusterDashboard,
+        BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
 
     /// <summary>
@@ -95,6 +104,7 @@ public static class Roles
         Permissions.OrgRead, Permissions.OrgWrite, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.KeysWrite,
         Permissions.AuditRead, Permissions.AuditExport, Permissions.PlansRead, Permissions.UsageRead,
         Permissions.MembersRead, Permissions.MembersWrite, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
+        Permissions.WebhooksRead, Permissions.WebhooksWrite, Permissions.OnboardingRead, Permissions.OnboardingWrite,
     ];
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
@@ -111,7 +121,8 @@ public static class Roles
         {
             Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.KeysRead, Permissions.AuditRead, Permissions.PlansRead,
             Permissions.UsageRead, Permissions.MembersRead, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
-            Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
+            Permissions.WebhooksRead, Permissions.OrgsList, Permissions.FlagsRead, Permissions.PlatformAuditRead, Permissions.OpsRead, Permissions.AuthStatusRead,
+            Permissions.LeadsRead, Permissions.OnboardingRead,
         }.ToFrozenSet(),
     }.ToFrozenDictionary();
 

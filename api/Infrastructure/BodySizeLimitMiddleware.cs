@@ -1,18 +1,25 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace Taskee.Api.Infrastructure;
 
+/// <summary>A smaller body limit for one endpoint (the public intake form), in place of <see cref="ApiOptions.MaxRequestBodyBytes"/>.</summary>
+public sealed record BodySizeLimit(long Bytes) : IRequestSizeLimitMetadata
+{
+    public long? MaxRequestBodySize => Bytes;
+}
+
 /// <summary>
-/// Refuses request bodies over <see cref="ApiOptions.MaxRequestBodyBytes"/> with 413, whether the size is
+/// Refuses request bodies over <see cref="ApiOptions.MaxRequestBodyBytes"/> (or the endpoint's <see cref="BodySizeLimit"/>) with 413, whether the size is
 /// announced (Content-Length) or only discovered while reading (chunked). Works the same under any server.
 /// </summary>
 public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
-        var limit = options.Value.MaxRequestBodyBytes;
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",

@@ -1,7 +1,7 @@
-using System.Collections.Frozen;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Taskee.Api.Infrastructure;
 
 namespace Taskee.Api.Ops;
 
@@ -11,30 +11,11 @@ namespace Taskee.Api.Ops;
 /// </summary>
 public static class OpsDashboard
 {
-    private static readonly FrozenDictionary<string, (byte[] Content, string Type)> Files = Load();
+    private static readonly EmbeddedFiles Files = new("Ops.Dashboard");
 
     public static void MapOpsDashboard(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/ops", () => Serve("index.html")).ExcludeFromDescription();
-        app.MapGet("/ops/{file}", (string file) => Serve(file)).ExcludeFromDescription();
-    }
-
-    private static IResult Serve(string file) =>
-        Files.TryGetValue(file, out var f) ? TypedResults.Bytes(f.Content, f.Type) : TypedResults.NotFound();
-
-    private static FrozenDictionary<string, (byte[], string)> Load()
-    {
-        var assembly = typeof(OpsDashboard).Assembly;
-        var prefix = $"{assembly.GetName().Name}.Ops.Dashboard.";
-        return assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).ToFrozenDictionary(
-            n => n[prefix.Length..],
-            n =>
-            {
-                using var stream = assembly.GetManifestResourceStream(n)!;
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                var type = Path.GetExtension(n) switch { ".js" => "text/javascript; charset=utf-8", ".css" => "text/css; charset=utf-8", _ => "text/html; charset=utf-8" };
-                return (copy.ToArray(), type);
-            });
+        app.MapGet("/ops", () => Files.Serve("index.html")).ExcludeFromDescription();
+        app.MapGet("/ops/{file}", (string file) => Files.Serve(file)).ExcludeFromDescription();
     }
 }

@@ -120,7 +120,7 @@ public static class PlanEndpoints
             : TypedResults.Ok(PlanResponse.From(stored));
     }
 
-    private static AuditRecord? Describe(Plan? before, Plan after)
+    internal static AuditRecord? Describe(Plan? before, Plan after)
     {
         if (before is not null && Json(before with { Version = after.Version }) == Json(after)) return null;
         return new AuditRecord(before is null ? "plan.created" : "plan.updated", $"plans/{after.Id}",

@@ -52,6 +52,16 @@ public static class DataInventory
         new("idempotency_keys", "body", "The replayable answer of an admin mutation sent with an Idempotency-Key: adding a member repeats its e-mail", "Answer a retried request the same", Contract, "Api:IdempotencyRetention (1 day), then purged", "None", null),
         new("organisations", "billing", "The Stripe customer's billing e-mail and name, when the customer is a person", "Billing", "Controller (art. 6(1)(b) contract with the customer)", "While the organisation exists", "Stripe (source of truth)", null),
         new("stripe_events", "payload", "Stripe's event payload: the customer's e-mail, name and address as Stripe sends them", "Billing, replaying Stripe's state", "Controller (art. 6(1)(b))", "While the organisation exists", "Stripe (source)", null),
+        new("webhook_endpoints", "url", "The receiver's URL, which an organisation may point at a person's own host", "Deliver the organisation's audit events", Contract, "Until the endpoint is deleted", "The receiver", null),
+        new("webhook_endpoints", "description", "Free text an admin wrote; may name a person", "Tell endpoints apart", Contract, "Until the endpoint is deleted", "None", null),
+        new("webhook_deliveries", "response_excerpt", "The start of the receiver's answer body: may hold anything the receiver sends back, personal data included", "Show why a delivery failed", Contract, "With the endpoint's delivery log", "None", null),
+        new("webhook_deliveries", "error", "Why an attempt failed, as the network reported it", "Show why a delivery failed", Contract, "With the endpoint's delivery log", "None", null),
+        new("leads", "contact_name", "A prospect's contact person's name (platform data: Taskee is controller, not an organisation member)", "Sales follow-up of an enterprise enquiry", "Controller (art. 6(1)(a) consent as recorded, art. 6(1)(b) pre-contract)", "Until the lead is closed and the sales retention ends; erased on the person's request", "CRM (HubSpot) through crm_outbox", null),
+        new("leads", "contact_email", "The contact's e-mail address", "Sales follow-up", "Controller (art. 6(1)(a) consent)", "As contact_name", "CRM (HubSpot) through crm_outbox", null),
+        new("leads", "contact_phone", "The contact's phone number, when given", "Sales follow-up", "Controller (art. 6(1)(a) consent)", "As contact_name", "CRM (HubSpot) through crm_outbox", null),
+        new("leads", "consent_text", "The consent the contact gave, its version and when (consent_version, consent_at)", "Prove the consent (art. 7(1))", "Controller (art. 6(1)(c) accountability)", "As contact_name", "CRM (HubSpot)", null),
+        new("leads", "notes", "Sales' free-text notes about the lead; may describe the contact", "Sales follow-up", "Controller (art. 6(1)(f))", "As contact_name", "None", null),
+        new("leads", "owner", "The Taskee sales person who owns the lead (staff)", "Sales follow-up", "Controller (art. 6(1)(f))", "As contact_name", "None", null),
     ];
 
     /// <summary>Every other table of the schema, and why it holds no personal data.</summary>
@@ -61,6 +71,12 @@ public static class DataInventory
         ["billing_jobs"] = "when a scheduled billing job last ran",
         ["catalog_version"] = "one counter",
         ["consume_keys"] = "idempotency keys of product services' usage calls",
+        ["crm_outbox"] = "hand-offs to the CRM by lead id and reason; the contact is read from the lead row when sent",
+        ["lead_status_history"] = "stages a lead went through, with times",
+        ["onboardings"] = "which quote and lead became which organisation",
+        ["onboarding_steps"] = "an organisation's onboarding checklist",
+        ["price_books"] = "prices of the pricing calculator",
+        ["quotes"] = "priced quotes by lead id: plan, seats, add-ons, totals (QuoteInput holds no contact)",
         ["data_protection_keys"] = "ASP.NET Data Protection's key ring",
         ["flags"] = "feature flags; allow and deny lists name organisations",
         ["health_samples"] = "node health figures",
@@ -93,5 +109,5 @@ public static class DataInventory
     /// <summary>What the service's logs and telemetry carry: no e-mail, name, IP or SSO subject of a person.</summary>
     public const string LogsAndTelemetry =
         "Logs name organisations, member ids, key ids and request ids; never a person's e-mail, name, IP address or SSO subject. "
-        + "Metrics and traces carry organisation ids and outcomes only. No CRM hand-off exists yet: when one is added it must be listed here.";
+        + "Metrics and traces carry organisation ids and outcomes only. Lead contacts reach the CRM through crm_outbox; audit events of leads carry the lead id and answers, never the contact.";
 }

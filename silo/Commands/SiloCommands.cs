@@ -13,7 +13,7 @@ using Taskee.Silo.Storage;
 namespace Taskee.Silo.Commands;
 
 /// <summary>
-/// Commands besides running the node: <c>migrate</c>, <c>verify-audit &lt;file.ndjson&gt;</c> and <c>reconcile-billing</c>.
+/// Commands besides running the node: <c>migrate</c>, <c>verify-audit &lt;file.ndjson&gt;</c>, <c>reconcile-billing</c> and <c>legal-docs</c> (<see cref="LegalDocsCommand"/>).
 /// With no command (or an unknown first argument, such as <c>--urls</c>) the node runs.
 /// </summary>
 public static class SiloCommands
@@ -24,6 +24,7 @@ public static class SiloCommands
         "verify-audit" => VerifyAuditAsync,
         "reconcile-billing" => ReconcileBillingAsync,
         "privacy-inventory" => PrivacyInventoryAsync,
+        "legal-docs" => LegalDocsCommand.RunAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
         _ => null,
     };
@@ -38,6 +39,8 @@ public static class SiloCommands
               dotnet run --project silo -- verify-audit FILE  check an exported audit chain (NDJSON) offline
               dotnet run --project silo -- reconcile-billing  re-read every linked Stripe subscription and correct drift
               dotnet run --project silo -- privacy-inventory [FILE]  write the personal data inventory (Markdown) to FILE or stdout
+              dotnet run --project silo -- legal-docs --org ID --out DIR [--values contract.json] [--lang nl|en]
+                                                              render the DPA, DPIA, SLA and other legal documents for an organisation
 
             Settings come from appsettings.json, environment variables (Storage__Provider=postgres) or
             arguments (--Storage:Provider=postgres). See README.md for the full list.

@@ -48,6 +48,12 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
         services.AddSingleton<IAuditRevealer, SqlAuditRevealer>();
+        services.AddSingleton<IWebhookStore, SqlWebhookStore>();
+        services.AddSingleton<ILeadStore, SqlLeadStore>();
+        services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
+        services.AddSingleton<IQuoteStore, SqlQuoteStore>();
+        services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
+        services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Taskee.Processes;
 
@@ -123,12 +122,7 @@ public sealed class NodeProcess : IAsyncDisposable
         throw new FileNotFoundException("silo/bin/Release/net10.0/Taskee.Silo.dll not found; run: dotnet build -c Release");
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     public async ValueTask DisposeAsync()
     {

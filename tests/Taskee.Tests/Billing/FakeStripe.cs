@@ -1,13 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Taskee.Tests.Infrastructure;
 
 namespace Taskee.Tests.Billing;
 
@@ -25,29 +20,21 @@ public sealed class FakeStripe : IAsyncDisposable
 {
     public const string ApiKey = "sk_test_fake_0123456789";
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (int Status, string Body)> _idempotent = new(StringComparer.Ordinal);
-    private readonly List<(string PathContains, int Status, int Remaining)> _failures = [];
+    private readonly ScriptedFailures _failures = new();
     private int _sequence;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     public string Url { get; private set; } = "";
 
-    private FakeStripe(WebApplication app) => _app = app;
-
     public static async Task<FakeStripe> StartAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = "Testing" });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var fake = new FakeStripe(app);
-        app.Map("/{**path}", fake.HandleAsync);
-        await app.StartAsync();
-        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var fake = new FakeStripe();
+        (fake._app, fake.Url) = await LoopbackApp.StartAsync(fake.HandleAsync);
         return fake;
     }
 
@@ -70,7 +57,7 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>The next <paramref name="times"/> requests whose path contains <paramref name="pathContains"/> are answered <paramref name="status"/>.</summary>
     public void FailNext(int times, int status, string pathContains = "/v1/")
     {
-        lock (_lock) _failures.Add((pathContains, status, times));
+        _failures.Add(times, status, pathContains);
     }
 
     public List<RecordedRequest> RequestsTo(string pathContains) => Requests.Where(r => r.Path.Contains(pathContains, StringComparison.Ordinal)).ToList();
@@ -91,7 +78,7 @@ public sealed class FakeStripe : IAsyncDisposable
             await WriteAsync(context, 401, Error("invalid_request_error", null, "Invalid API Key provided."));
             return;
         }
-        if (TakeFailure(recorded.Path) is { } failure)
+        if (_failures.Take(recorded.Path) is { } failure)
         {
             if (failure == 429) context.Response.Headers["Stripe-Should-Retry"] = "true";
             await WriteAsync(context, failure, failure == 429
@@ -115,22 +102,6 @@ public sealed class FakeStripe : IAsyncDisposable
             }
         }
         await WriteAsync(context, status, body);
-    }
-
-    private int? TakeFailure(string path)
-    {
-        lock (_lock)
-        {
-            for (var i = 0; i < _failures.Count; i++)
-            {
-                var (contains, status, remaining) = _failures[i];
-                if (!path.Contains(contains, StringComparison.Ordinal)) continue;
-                if (remaining <= 1) _failures.RemoveAt(i);
-                else _failures[i] = (contains, status, remaining - 1);
-                return status;
-            }
-            return null;
-        }
     }
 
     private (int Status, string Body) Route(string method, string path, IQueryCollection query, Dictionary<string, string> form)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.TestingHost;
+using Taskee.Api.Identity.Issuer;
 using Taskee.Grains;
 using Taskee.Silo.Cluster;
 using Taskee.Silo.Storage;
@@ -78,6 +79,7 @@ public sealed class OrleansClusterFixture : IAsyncLifetime
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             silo.Services.AddSingleton<IConfiguration>(configuration);
             silo.Services.AddTaskeeStorage();
+            silo.Services.AddTaskeeDataProtection(); // the API's in a real silo; webhook secrets are protected with it
             silo.Services.AddTaskeeGrains();
             silo.AddTaskeeProviders(storage, new OrleansOptions(), new GrainOptions());
         }

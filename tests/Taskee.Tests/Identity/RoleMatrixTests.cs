@@ -53,6 +53,15 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("GET", "/v1/cluster/nodes", null, Permissions.OpsRead),
         ("GET", "/v1/ops/quota", null, Permissions.OpsRead),
         ("GET", "/v1/auth/status", null, Permissions.AuthStatusRead),
+        ("GET", "/v1/leads", null, Permissions.LeadsRead),
+        ("GET", "/v1/leads/lead_none", null, Permissions.LeadsRead),
+        ("PATCH", "/v1/leads/lead_none", """{"status":"lost"}""", Permissions.LeadsWrite),
+        ("POST", "/v1/quotes", """{"leadId":"lead_none","plan":"enterprise","seats":1}""", Permissions.LeadsWrite),
+        ("GET", "/v1/quotes/quote_none", null, Permissions.LeadsRead),
+        ("PUT", "/v1/price-book", """{"currency":"EUR"}""", Permissions.PlansWrite),
+        ("PATCH", "/v1/quotes/quote_none", """{"status":"won"}""", Permissions.LeadsWrite),
+        ("GET", "/v1/organisations/{org}/onboarding", null, Permissions.OnboardingRead),
+        ("PUT", "/v1/organisations/{org}/onboarding/steps/dpa_signed", """{"done":true}""", Permissions.OnboardingWrite),
     ];
 
     public static TheoryData<string, int> Cases()

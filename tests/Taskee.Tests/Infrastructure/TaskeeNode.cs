@@ -77,12 +77,7 @@ public sealed class TaskeeNode : WebApplicationFactory<Program>
     }
 
     /// <summary>A loopback TCP port free right now, for a node's HTTP, silo or gateway endpoint.</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Taskee.Processes.FreePorts.Next();
 
     /// <summary>Starts the node and waits until it reports ready (migrations applied, catalog loaded).</summary>
     public async Task<TaskeeNode> StartAsync()
