@@ -9,7 +9,8 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryNodeFixture fixture) : I
         var orgId = TestApi.NewOrgId("wh");
         await fixture.Node.Admin().CreateOrganisationAsync(orgId);
         var receiver = await WebhookReceiver.StartAsync();
-        var endpoint = await TestWebhooks.CreateAsync(fixture.Services, orgId, receiver.Url, events);
+        var created = await fixture.Node.Admin().CreateWebhookAsync(orgId, new { url = receiver.Url, events = events.Length == 0 ? ["*"] : events });
+        var endpoint = new TestWebhooks.Created(created.Id(), created["secret"]!.GetValue<string>());
         receiver.Trust(endpoint.Secret);
         return (orgId, receiver, endpoint);
     }
@@ -80,8 +81,9 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryNodeFixture fixture) : I
         var (orgId, receiver, endpoint) = await SubscribeAsync("org.*");
         await using var _ = receiver;
         var admin = fixture.Node.Admin();
-        var fresh = Taskee.Grains.Interfaces.WebhookSecrets.NewSecret();
-        await TestWebhooks.RotateAsync(fixture.Services, orgId, endpoint.Id, fresh, fixture.Clock.GetUtcNow().AddHours(24));
+        var rotated = await admin.PostAsync($"{WebhookApi.Webhooks(orgId)}/{endpoint.Id}/rotate-secret", null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, rotated.StatusCode);
+        var fresh = (await rotated.ReadJsonAsync())["secret"]!.GetValue<string>();
         receiver.Trust(fresh, endpoint.Secret);
 
         await admin.SetLimitAsync(orgId, "ai_calls", 11);
