@@ -23,6 +23,7 @@ public static class SiloCommands
         "migrate" => MigrateAsync,
         "verify-audit" => VerifyAuditAsync,
         "reconcile-billing" => ReconcileBillingAsync,
+        "import" => ImportCommand.RunAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
         _ => null,
     };
@@ -36,6 +37,8 @@ public static class SiloCommands
               dotnet run --project silo -- migrate            apply database migrations and exit
               dotnet run --project silo -- verify-audit FILE  check an exported audit chain (NDJSON) offline
               dotnet run --project silo -- reconcile-billing  re-read every linked Stripe subscription and correct drift
+              dotnet run --project silo -- import FILE [--dry-run] [--report PATH]
+                                                      import existing customers (CSV or NDJSON), see docs/import.md
 
             Settings come from appsettings.json, environment variables (Storage__Provider=postgres) or
             arguments (--Storage:Provider=postgres). See README.md for the full list.
