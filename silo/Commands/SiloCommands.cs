@@ -24,6 +24,7 @@ public static class SiloCommands
         "verify-audit" => VerifyAuditAsync,
         "reconcile-billing" => ReconcileBillingAsync,
         "legal-docs" => LegalDocsCommand.RunAsync,
+        "import" => ImportCommand.RunAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
         _ => null,
     };
@@ -39,6 +40,8 @@ public static class SiloCommands
               dotnet run --project silo -- reconcile-billing  re-read every linked Stripe subscription and correct drift
               dotnet run --project silo -- legal-docs --org ID --out DIR [--values contract.json] [--lang nl|en]
                                                               render the DPA, DPIA, SLA and other legal documents for an organisation
+              dotnet run --project silo -- import FILE [--dry-run] [--report PATH]
+                                                      import existing customers (CSV or NDJSON), see docs/import.md
 
             Settings come from appsettings.json, environment variables (Storage__Provider=postgres) or
             arguments (--Storage:Provider=postgres). See README.md for the full list.
