@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Taskee.Api.Billing;
 using Taskee.Api.Imports;
@@ -59,7 +58,7 @@ internal static class ImportCommand
             void OnRow(ImportRowResult r)
             {
                 if (r.Reason is { } reason) Console.WriteLine($"line {r.Line}: rejected: {reason}");
-                report?.WriteLine($"{r.Line},{r.Outcome.ToString().ToLowerInvariant()},{Quote(r.Reason)}");
+                report?.WriteLine($"{r.Line},{r.Outcome.ToString().ToLowerInvariant()},{CsvField.Quote(r.Reason)}");
             }
 
             ImportCounts counts;
@@ -71,12 +70,12 @@ internal static class ImportCommand
                     counts = await AnsiConsole.Progress().StartAsync(async context =>
                     {
                         var task = context.AddTask(dryRun ? "Checking (dry run)" : "Importing", maxValue: Math.Max(total, 1));
-                        return await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress(p => task.Value = p.Counts.Done));
+                        return await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress<ImportProgress>(p => task.Value = p.Counts.Done));
                     });
                 }
                 else
                 {
-                    counts = await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress(p =>
+                    counts = await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress<ImportProgress>(p =>
                     {
                         if (p.Counts.Done % 1000 == 0) Console.WriteLine($"{p.Counts.Done}/{total} rows: {p.Counts}");
                     }));
@@ -91,15 +90,9 @@ internal static class ImportCommand
             Console.Error.WriteLine($"Cannot import {file}: {ex.Message} Nothing was changed.");
             return 2;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (CommandErrors.IsExpected(ex))
         {
-            Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
-            return 2;
-        }
-        catch (Orleans.Runtime.OrleansException ex)
-        {
-            Console.Error.WriteLine($"Could not reach the cluster: {ex.Message}. Start a silo first (dotnet run --project silo) with the same Storage and Orleans settings; the import changes organisations through their grains.");
-            return 1;
+            return CommandErrors.Report(ex);
         }
         finally
         {
@@ -113,10 +106,4 @@ internal static class ImportCommand
             ? File.ReadLines(file).LongCount(l => !string.IsNullOrWhiteSpace(l))
             : Math.Max(0, File.ReadLines(file).LongCount(l => !string.IsNullOrWhiteSpace(l)) - 1);
 
-    private static string Quote(string? text) => text is null ? "" : $"\"{text.Replace("\"", "\"\"")}\"";
-
-    private sealed class ImmediateProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
-    {
-        public void Report(ImportProgress value) => report(value);
-    }
 }
