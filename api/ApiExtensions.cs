@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Taskee.Api.AdminConsole;
 using Taskee.Api.ApiKeys;
 using Taskee.Api.Audit;
 using Taskee.Api.Auth;
@@ -82,14 +83,16 @@ public static class ApiExtensions
 
         // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
         services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "API key, JWT, Taskee session or ops session", o => o.ForwardDefaultSelector = context =>
+            .AddPolicyScheme(BearerScheme, "API key, JWT, console session, Taskee session or ops session", o => o.ForwardDefaultSelector = context =>
                 OpsSession.UsesCookie(context) ? OpsSession.Scheme
+                : ConsoleSession.UsesCookie(context) ? ConsoleSession.Scheme
                 : SessionCookies.UsesCookie(context) ? TaskeeTokenScheme.CookieScheme
                 : context.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                   && header["Bearer ".Length..].Trim() is var token && !token.StartsWith(ApiKeyToken.Prefix, StringComparison.Ordinal)
                     ? context.RequestServices.GetRequiredService<IssuerRegistry>().SchemeFor(token)
                     : ApiKeyAuthenticationHandler.SchemeName)
             .AddOpsSession()
+            .AddConsoleSession()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(IssuerRegistry.PlatformScheme)
             .AddTaskeeTokens();
@@ -143,6 +146,9 @@ public static class ApiExtensions
         app.MapTaskeeOpenApi();
         app.MapOpsDashboard();
         app.MapOpsSession();
+        app.MapConsolePage();
+        app.MapConsoleSession();
+        app.MapMeEndpoints();
 
         app.MapOrganisationEndpoints();
         app.MapPlanEndpoints();

@@ -1,4 +1,5 @@
 using Taskee.Grains.Interfaces;
+using static Taskee.Api.Infrastructure.CsvField;
 
 namespace Taskee.Api.Audit;
 
@@ -10,12 +11,4 @@ public static class AuditCsv
     public static string Row(AuditEvent e) => string.Join(',',
         Quote(e.Id), Quote(e.OrgId), e.Seq.ToString(), Quote(e.At), Quote(e.Actor.Kind), Quote(e.Actor.Id), Quote(e.Action),
         Quote(e.Target), Quote(e.Before), Quote(e.After), Quote(e.RequestId), Quote(e.Ip), Quote(e.PrevHash), Quote(e.Hash));
-
-    private static string Quote(string? value)
-    {
-        if (value is null) return "";
-        // A leading = + - @ would run as a formula in a spreadsheet; a quote mark keeps it text.
-        var safe = value.Length > 0 && value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
-        return "\"" + safe.Replace("\"", "\"\"") + "\"";
-    }
 }

@@ -53,6 +53,9 @@ public static class MemberEndpoints
         string orgId, AddMemberRequest request, OrganisationGrains grains, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
+        // Making someone an owner hands out what an admin does not have (roles and SSO): only an owner may do it.
+        if (request.Role == Roles.Owner && !http.Caller().Has(Permissions.RolesWrite))
+            return Problems.Forbidden($"Only an owner of '{orgId}' (permission '{Permissions.RolesWrite}') may add a member with role 'owner'; add them as 'admin', then ask an owner.");
 
         var now = clock.GetUtcNow();
         var member = new Member(orgId, request.UserId!, request.Email!, request.Role!, new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero));

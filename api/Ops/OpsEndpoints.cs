@@ -54,6 +54,7 @@ public static class OpsEndpoints
         ops.MapGet("/organisations/{orgId}", GetOrganisationAsync).WithName("GetOpsOrganisation");
         ops.MapGet("/organisations/{orgId}/audit/stream", StreamAuditAsync).WithName("StreamOrganisationAudit");
         ops.MapGet("/sla", SlaEndpoints.GetClusterSlaAsync).WithName("GetClusterSla");
+        ops.MapGet("/webhooks", OpsWebhookEndpoints.GetAsync).WithName("GetOpsWebhooks");
         app.MapGet("/v1/organisations/{orgId}/sla", SlaEndpoints.GetOrganisationSlaAsync)
             .RequireAuthorization(Permissions.OrgRead).WithTags("Ops").WithName("GetOrganisationSla");
 

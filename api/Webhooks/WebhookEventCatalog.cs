@@ -51,6 +51,8 @@ public static class WebhookEventCatalog
             OrgJson(anchor: "\"2026-02-01T00:00:00+00:00\"", version: 4)),
         Event("org.updated", "Several settings of the organisation changed at once.", $"organisations/{Org}", OrgJson(),
             OrgJson(name: "Acme B.V.", plan: "enterprise", version: 4)),
+        Event("org.imported", "The customer import set the organisation's name, plan or AI-call limit to what the import file says.",
+            $"organisations/{Org}", OrgJson(), OrgJson(name: "Acme B.V.", plan: "enterprise", limits: """{"ai_calls":50000}""", version: 4)),
         Event("org.limit.set", "A limit override was set for a metric (ai_calls, storage_bytes, seats).", $"organisations/{Org}/limits/ai_calls", OrgJson(),
             OrgJson(limits: """{"ai_calls":50000}""", version: 4)),
         Event("org.limit.reset", "A limit override was removed: the plan's limit applies again.", $"organisations/{Org}/limits/ai_calls",

@@ -80,7 +80,16 @@ public sealed record WebhookReplay(string WebhookId, DateTimeOffset From, long P
 }
 
 /// <summary>One endpoint as the operators' dashboard shows it.</summary>
-/// <param name="Backlog">Events of the organisation's chain after the endpoint's cursor.</param>
+/// <param name="Url">The URL as stored; its path and query may hold a receiver's token, so only its host is ever shown.</param>
+/// <param name="LogBacklog">Events of the organisation's chain after the endpoint's cursor, selected by its filter or not.</param>
+/// <param name="Backlog">
+/// Of those, the events the filter selects: exact when <paramref name="BacklogExact"/>; otherwise counted over the first
+/// <see cref="BacklogScan"/> events after the cursor only, so a lower bound.
+/// </param>
 public sealed record WebhookQueueHealth(
-    string WebhookId, string OrgId, bool Enabled, string? DisabledReason, DateTimeOffset? LastDeliveryAt, string? LastOutcome,
-    int? LastStatusCode, int FailureStreak, long Backlog, DateTimeOffset? NextAttemptAt);
+    string WebhookId, string OrgId, string Url, bool Enabled, string? DisabledReason, DateTimeOffset? LastDeliveryAt, string? LastOutcome,
+    int? LastStatusCode, int FailureStreak, long LogBacklog, long Backlog, bool BacklogExact, DateTimeOffset? NextAttemptAt)
+{
+    /// <summary>How many events after a cursor the health query reads to count the selected ones (bounds its cost per endpoint).</summary>
+    public const int BacklogScan = 10_000;
+}

@@ -45,6 +45,7 @@ public static class OrleansHosting
             }
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = orleans.ResponseTimeout);
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+            client.Services.AddSingleton<IClientConnectionRetryFilter, ClusterConnectRetry>();
         });
         return builder;
     }

@@ -25,6 +25,7 @@ public static class SiloCommands
         "reconcile-billing" => ReconcileBillingAsync,
         "privacy-inventory" => PrivacyInventoryAsync,
         "legal-docs" => LegalDocsCommand.RunAsync,
+        "import" => ImportCommand.RunAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
         _ => null,
     };
@@ -41,6 +42,8 @@ public static class SiloCommands
               dotnet run --project silo -- privacy-inventory [FILE]  write the personal data inventory (Markdown) to FILE or stdout
               dotnet run --project silo -- legal-docs --org ID --out DIR [--values contract.json] [--lang nl|en]
                                                               render the DPA, DPIA, SLA and other legal documents for an organisation
+              dotnet run --project silo -- import FILE [--dry-run] [--report PATH]
+                                                      import existing customers (CSV or NDJSON), see docs/import.md
 
             Settings come from appsettings.json, environment variables (Storage__Provider=postgres) or
             arguments (--Storage:Provider=postgres). See README.md for the full list.
@@ -184,30 +187,13 @@ public static class SiloCommands
             if (summary.Failed > 0) Console.Error.WriteLine("Some organisations could not be read from Stripe; the log names them. Run the command again later.");
             return summary.Failed == 0 ? 0 : 1;
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (CommandErrors.IsExpected(ex))
         {
-            Console.Error.WriteLine($"Configuration error: {string.Join(" ", ex.Failures)}");
-            return 2;
-        }
-        catch (System.Data.Common.DbException ex)
-        {
-            Console.Error.WriteLine($"Storage failed: {ex.Message}. Check Storage:ConnectionString and that the database is up.");
-            return 1;
-        }
-        catch (Orleans.Runtime.OrleansException ex)
-        {
-            Console.Error.WriteLine($"Could not reach the cluster: {ex.Message}. Start a silo first (dotnet run --project silo) with the same Storage and Orleans settings; the command changes organisations through their grains.");
-            return 1;
+            return CommandErrors.Report(ex);
         }
         finally
         {
             await host.StopAsync();
         }
-    }
-
-    /// <summary>Reports on the caller's thread, in order (unlike <see cref="Progress{T}"/>, which posts).</summary>
-    private sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Storage;
@@ -65,6 +66,9 @@ public sealed class SqlWebhookDeliveryStore(SqlDialect dialect, TimeProvider clo
     {
         public string Id { get; set; } = "";
         public string OrgId { get; set; } = "";
+        public string Url { get; set; } = "";
+        public string Events { get; set; } = "[]";
+        public long CursorSeq { get; set; }
         public long Enabled { get; set; }
         public string? DisabledReason { get; set; }
         public string? LastDeliveryAt { get; set; }
@@ -73,6 +77,12 @@ public sealed class SqlWebhookDeliveryStore(SqlDialect dialect, TimeProvider clo
         public long FailureStreak { get; set; }
         public long Backlog { get; set; }
         public string? NextAttemptAt { get; set; }
+    }
+
+    private sealed class ActionCount
+    {
+        public string Action { get; set; } = "";
+        public long Count { get; set; }
     }
 
     public async Task<WebhookQueue?> GetQueueAsync(string webhookId, CancellationToken ct = default)
@@ -202,16 +212,36 @@ public sealed class SqlWebhookDeliveryStore(SqlDialect dialect, TimeProvider clo
     public async Task<IReadOnlyList<WebhookQueueHealth>> HealthAsync(int limit, CancellationToken ct = default)
     {
         const string sql = """
-            SELECT e.id, e.org_id, e.enabled, e.disabled_reason, e.last_delivery_at, e.last_outcome, e.last_status_code, e.failure_streak,
-                   COALESCE(c.seq, 0) - e.cursor_seq AS backlog, e.next_attempt_at
+            SELECT e.id, e.org_id, e.url, e.events, e.cursor_seq, e.enabled, e.disabled_reason, e.last_delivery_at, e.last_outcome,
+                   e.last_status_code, e.failure_streak, COALESCE(c.seq, 0) - e.cursor_seq AS backlog, e.next_attempt_at
             FROM webhook_endpoints e LEFT JOIN audit_chains c ON c.chain_id = e.org_id
             ORDER BY CASE WHEN e.disabled_reason IS NULL THEN 0 ELSE 1 END DESC, e.failure_streak DESC, backlog DESC, e.id
             LIMIT @limit
             """;
+        // Chain positions are consecutive, so the scan window is a range of the primary key (org_id, seq).
+        const string selected = """
+            SELECT action, COUNT(*) AS count FROM audit_events
+            WHERE org_id = @OrgId AND seq > @CursorSeq AND seq <= @CursorSeq + @scan
+            GROUP BY action
+            """;
         await using var connection = await OpenAsync(ct);
         var rows = await connection.QueryAsync<HealthRow>(new CommandDefinition(sql, new { limit }, cancellationToken: ct));
-        return rows.Select(r => new WebhookQueueHealth(r.Id, r.OrgId, r.Enabled != 0, r.DisabledReason, Iso.ParseOrNull(r.LastDeliveryAt),
-            r.LastOutcome, r.LastStatusCode is { } code ? (int)code : null, (int)r.FailureStreak, r.Backlog, Iso.ParseOrNull(r.NextAttemptAt))).ToList();
+        var health = new List<WebhookQueueHealth>();
+        foreach (var r in rows)
+        {
+            long matching = 0;
+            if (r.Backlog > 0)
+            {
+                var filters = JsonSerializer.Deserialize<string[]>(r.Events) ?? [];
+                var counts = await connection.QueryAsync<ActionCount>(new CommandDefinition(selected,
+                    new { r.OrgId, r.CursorSeq, scan = WebhookQueueHealth.BacklogScan }, cancellationToken: ct));
+                matching = counts.Where(c => WebhookEventFilter.Matches(filters, c.Action)).Sum(c => c.Count);
+            }
+            health.Add(new WebhookQueueHealth(r.Id, r.OrgId, r.Url, r.Enabled != 0, r.DisabledReason, Iso.ParseOrNull(r.LastDeliveryAt),
+                r.LastOutcome, r.LastStatusCode is { } code ? (int)code : null, (int)r.FailureStreak, r.Backlog, matching,
+                r.Backlog <= WebhookQueueHealth.BacklogScan, Iso.ParseOrNull(r.NextAttemptAt)));
+        }
+        return health;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Taskee.Chaos;
 
-// Usage: TASKEE_CHAOS_PG=<server connection string> dotnet run --project tests/Taskee.Chaos [-- --rounds 3 | --measure [seconds]]
+// Usage: TASKEE_CHAOS_PG=<server connection string> dotnet run --project tests/Taskee.Chaos [-- --rounds 3 | --measure [seconds] | --webhooks]
 // The database restart needs TASKEE_CHAOS_PG_RESTART, a shell command that restarts the server (tests/run.sh sets it).
 var server = Environment.GetEnvironmentVariable("TASKEE_CHAOS_PG");
 if (string.IsNullOrEmpty(server))
@@ -13,6 +13,14 @@ if (args.Length > 0 && args[0] == "--measure")
 {
     await Measurements.RunAsync(server, args.Length > 1 && int.TryParse(args[1], out var s) ? s : 8);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "--webhooks")
+{
+    var only = new Checks();
+    await WebhookScenario.KillMidDeliveryAsync(server, only);
+    Console.WriteLine($"chaos: {only.Passed} passed, {only.Failed} failed");
+    return only.Failed == 0 ? 0 : 1;
 }
 
 var rounds = args.Length == 2 && args[0] == "--rounds" && int.TryParse(args[1], out var r) ? r : 3;
@@ -27,6 +35,8 @@ for (var round = 1; round <= rounds; round++)
 }
 Console.WriteLine("==> kill -STOP past failure detection, then kill -CONT");
 await Run("stop", () => Scenarios.PauseAsync(server, checks));
+Console.WriteLine("==> outgoing webhooks: kill -9 of each silo while a delivery is in flight");
+await Run("webhooks", () => WebhookScenario.KillMidDeliveryAsync(server, checks));
 if (restartCommand is not null)
 {
     Console.WriteLine("==> PostgreSQL restart under load");

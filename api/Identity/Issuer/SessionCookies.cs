@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Taskee.Api.AdminConsole;
 using Taskee.Api.Identity.SignIn;
 using Taskee.Api.Infrastructure;
 
@@ -69,7 +70,7 @@ public static class SessionCookies
 }
 
 /// <summary>
-/// Refuses (403) an unsafe API request that relies on a Taskee cookie (session or refresh) without the matching
+/// Refuses (403) an unsafe API or console request that relies on a Taskee cookie (session, refresh or console) without the matching
 /// <c>X-CSRF-Token</c> header. Requests with an <c>Authorization</c> header are not affected: a browser never adds one
 /// on its own.
 /// </summary>
@@ -79,12 +80,14 @@ public sealed class CsrfMiddleware(RequestDelegate next)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-            && request.Headers.Authorization.Count == 0 && request.Path.StartsWithSegments("/v1")
-            && (request.Cookies.ContainsKey(SessionCookies.Session) || request.Cookies.ContainsKey(SessionCookies.Refresh))
+            && request.Headers.Authorization.Count == 0
+            && (request.Path.StartsWithSegments("/v1") || request.Path.StartsWithSegments(ConsoleSession.Path))
+            && (request.Cookies.ContainsKey(SessionCookies.Session) || request.Cookies.ContainsKey(SessionCookies.Refresh)
+                || request.Cookies.ContainsKey(ConsoleSession.CookieName))
             && !SessionCookies.CsrfMatches(context))
         {
             await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
-                $"A request authenticated by the Taskee session cookie must send the value of the '{SessionCookies.Csrf}' cookie in the '{SessionCookies.CsrfHeader}' header.");
+                $"A request authenticated by a Taskee session cookie must send the value of the '{SessionCookies.Csrf}' cookie in the '{SessionCookies.CsrfHeader}' header.");
             return;
         }
         await next(context);

@@ -116,6 +116,21 @@
       for (const i of o.jwks) item('JWKS ' + i.issuer, i.stale ? `stale since ${text(i.lastSuccess)}: ${text(i.lastError)}` : `${i.keys} keys, refreshed ${text(i.lastSuccess)}`, i.stale ? 'bad' : 'ok');
       item('Audit stream lag', o.auditLagSeconds + ' s', o.auditLagSeconds > 5 ? 'warn' : 'ok');
 
+      const hooks = await api('/v1/ops/webhooks');
+      $('#webhooks-limit').textContent = hooks.limit;
+      fill('#webhooks', hooks.endpoints, (row, e) => {
+        row.dataset.webhook = e.webhookId;
+        orgLink(row, e.orgId);
+        cell(row, e.host);
+        const state = e.enabled ? 'enabled' : e.disabledReason ? 'disabled: ' + e.disabledReason : 'disabled by an admin';
+        cell(row, state, e.enabled ? 'ok' : 'bad wrap');
+        cell(row, text(e.lastDeliveryAt));
+        cell(row, e.lastOutcome ? e.lastOutcome + (e.lastStatusCode ? ' ' + e.lastStatusCode : '') : '–', e.lastOutcome && e.lastOutcome !== 'succeeded' ? 'bad' : '');
+        cell(row, number(e.failureStreak), e.failureStreak > 0 ? 'warn' : '');
+        cell(row, (e.backlogExact ? '' : '≥ ') + number(e.backlog));
+        cell(row, text(e.nextAttemptAt));
+      });
+
       $('#updated').textContent = 'updated ' + new Date().toLocaleTimeString();
       if (selectedOrg) await loadOrganisation(selectedOrg);
     } catch (error) {

@@ -44,6 +44,7 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("POST", "/v1/organisations/{org}/billing/invoices", """{"lines":[{"description":"x","amount":100,"currency":"eur"}],"daysUntilDue":30}""", Permissions.InvoicesWrite),
         ("GET", "/v1/organisations/{org}/sla", null, Permissions.OrgRead),
         ("GET", "/v1/ops/overview", null, Permissions.OpsRead),
+        ("GET", "/v1/ops/webhooks", null, Permissions.OpsRead),
         ("GET", "/v1/plans", null, Permissions.PlansRead),
         ("GET", "/v1/organisations", null, Permissions.OrgsList),
         ("POST", "/v1/organisations", """{"id":"never-created","name":"x","plan":"pro"}""", Permissions.OrgsCreate),

@@ -1,8 +1,10 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Taskee.Tests.Infrastructure;
+using Taskee.Tests.Webhooks;
 
 namespace Taskee.Tests.Ops;
 
@@ -23,6 +25,8 @@ public sealed class DashboardBrowserTests
         await using var node = new TaskeeNode(database, new Dictionary<string, string?>
         {
             ["Ops:StatsInterval"] = "00:00:00.300",
+            ["Webhooks:AllowInsecureUrls"] = "true",
+            ["Webhooks:AllowPrivateTargets"] = "true",
         });
         node.UseKestrel(0);
         node.StartServer();
@@ -37,6 +41,20 @@ public sealed class DashboardBrowserTests
         await admin.SetLimitAsync(capped, "ai_calls", 3);
         for (var i = 0; i < 20; i++) await admin.UsageAsync(busy, "ai_calls", "consume", 1);
         for (var i = 0; i < 7; i++) await admin.UsageAsync(capped, "ai_calls", "consume", 1);
+
+        // Two webhook endpoints: one whose receiver takes every message, one whose receiver refuses connections. Both
+        // URLs carry a token in the query, which the dashboard must never show.
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var hooked = TestApi.NewOrgId("hooked");
+        var failing = TestApi.NewOrgId("failing");
+        await admin.CreateOrganisationAsync(hooked);
+        await admin.CreateOrganisationAsync(failing);
+        var healthy = await TestWebhooks.CreateAsync(node.Services, hooked, receiver.Url + "?token=healthy-receiver-token");
+        receiver.Trust(healthy.Secret);
+        var broken = await TestWebhooks.CreateAsync(node.Services, failing, $"http://127.0.0.1:{TaskeeNode.FreePort()}/hook?token=broken-receiver-token");
+        await admin.SetLimitAsync(hooked, "ai_calls", 50);
+        await admin.SetLimitAsync(failing, "ai_calls", 50);
+        await TestWebhooks.EventuallyAsync(() => receiver.Accepted.Any(r => r.Type == "org.limit.set"), "the healthy endpoint's delivery");
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -59,6 +77,25 @@ public sealed class DashboardBrowserTests
         await Assertions.Expect(deniedRow).ToContainTextAsync("4");
         await Assertions.Expect(page.Locator("#top-traffic tbody")).ToContainTextAsync(busy);
         await Assertions.Expect(page.Locator("#near-limit tbody")).ToContainTextAsync(capped);
+
+        // Worst first: the failing endpoint's row, then the healthy one; hosts only, never a path, query or secret.
+        var hookRows = page.Locator("#webhooks tbody tr");
+        await Assertions.Expect(hookRows.First).ToContainTextAsync(failing, new() { Timeout = 10_000 });
+        await Assertions.Expect(hookRows.First).ToContainTextAsync("refused");
+        await Assertions.Expect(hookRows.First.Locator("td").Nth(5)).ToHaveTextAsync(new Regex(@"^[1-9][0-9]*$")); // a retry may have run
+        await Assertions.Expect(hookRows.First.Locator("td").Nth(6)).ToHaveTextAsync("1"); // the limit change waits behind the cursor
+        var healthyRow = page.Locator("#webhooks tbody tr", new() { HasText = hooked });
+        await Assertions.Expect(healthyRow).ToContainTextAsync("succeeded 200");
+        await Assertions.Expect(healthyRow.Locator("td").Nth(1)).ToHaveTextAsync("127.0.0.1");
+        await Assertions.Expect(healthyRow.Locator("td").Nth(2)).ToHaveTextAsync("enabled");
+        await Assertions.Expect(healthyRow.Locator("td").Nth(5)).ToHaveTextAsync("0");
+        await Assertions.Expect(healthyRow.Locator("td").Nth(6)).ToHaveTextAsync("0");
+        await Assertions.Expect(healthyRow.Locator("td").Nth(7)).ToHaveTextAsync("–");
+        var panel = await page.Locator("#webhooks").InnerTextAsync();
+        Assert.DoesNotContain("token", panel);
+        Assert.DoesNotContain("/hook", panel);
+        Assert.DoesNotContain("whsec_", panel);
+        Assert.DoesNotContain(broken.Secret, await page.ContentAsync());
 
         await deniedRow.Locator("a").ClickAsync();
         await Assertions.Expect(page.Locator("#org-id")).ToHaveTextAsync(capped);

@@ -110,7 +110,7 @@ public sealed class OpsApiTests(OpsFixture fixture) : IClassFixture<OpsFixture>
         Assert.Equal(0, empty["cluster"]!["samples"]!.GetValue<long>());
     }
 
-    public static TheoryData<string> OpsPaths => ["/v1/ops/overview", "/v1/ops/quota", "/v1/ops/sla", "/v1/ops/organisations/{org}", "/v1/ops/organisations/{org}/audit/stream"];
+    public static TheoryData<string> OpsPaths => ["/v1/ops/overview", "/v1/ops/quota", "/v1/ops/sla", "/v1/ops/webhooks", "/v1/ops/organisations/{org}", "/v1/ops/organisations/{org}/audit/stream"];
 
     [Theory]
     [MemberData(nameof(OpsPaths))]

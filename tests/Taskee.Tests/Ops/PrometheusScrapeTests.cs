@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Taskee.Api.Auth.Jwt;
 using Taskee.Tests.Infrastructure;
+using Taskee.Tests.Webhooks;
 
 namespace Taskee.Tests.Ops;
 
@@ -28,7 +29,9 @@ public sealed partial class PrometheusScrapeTests
     [Fact]
     public async Task Every_metric_the_alert_rules_name_is_on_the_scrape_endpoint_once_its_instrument_recorded()
     {
-        // The platform issuer is down from the start, so the JWKS monitor raises its stale alert.
+        // The platform issuer is down from the start, so the JWKS monitor raises its stale alert once the clock passed
+        // Auth:Jwt:StaleAfter; the same move passes the webhook retry window, so a failing endpoint gets disabled.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var idp = await TestIdentityProvider.StartAsync();
         idp.Down = true;
         await using var database = await TestDatabase.CreateAsync();
@@ -40,7 +43,11 @@ public sealed partial class PrometheusScrapeTests
             ["Auth:Jwt:RequireHttpsMetadata"] = "false",
             ["Auth:Jwt:StaleAfter"] = "00:00:01",
             ["Billing:Stripe:WebhookSecrets:0"] = "whsec_prometheus_test",
-        }).StartAsync();
+            ["Webhooks:AllowInsecureUrls"] = "true",
+            ["Webhooks:AllowPrivateTargets"] = "true",
+            ["Webhooks:RetryWindow"] = "00:01:00",
+            ["Webhooks:SweepInterval"] = "00:00:01",
+        }, clock).StartAsync();
         var admin = node.Admin();
 
         var id = TestApi.NewOrgId("prom");
@@ -51,10 +58,18 @@ public sealed partial class PrometheusScrapeTests
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/organisations/{id}/features/api_access")).StatusCode);
         // An unsigned Stripe delivery is a webhook failure.
         Assert.Equal(HttpStatusCode.BadRequest, (await node.Client(null).PostAsync("/webhooks/stripe", TestApi.Json("{}"))).StatusCode);
+        // A webhook receiver that refuses every connection: the first attempt of the next event fails and waits for its retry.
+        var hook = await TestWebhooks.CreateAsync(node.Services, id, $"http://127.0.0.1:{TaskeeNode.FreePort()}/hook");
+        await admin.SetLimitAsync(id, "ai_calls", 2); // an event after the endpoint's own webhook.created, its cursor
+        await TestWebhooks.EventuallyAsync(async () => (await TestWebhooks.QueueAsync(node.Services, hook.Id)).NextAttemptAt is not null,
+            "a failed first attempt");
         var monitor = node.Services.GetRequiredService<JwksMonitor>();
         await monitor.CheckAsync(CancellationToken.None);
-        await Task.Delay(TimeSpan.FromSeconds(1.2)); // past Auth:Jwt:StaleAfter
+
+        clock.Set(clock.GetUtcNow().AddMinutes(2)); // past Auth:Jwt:StaleAfter and Webhooks:RetryWindow
         await monitor.CheckAsync(CancellationToken.None);
+        await TestWebhooks.WakeAsync(node.Services, hook.Id); // the last attempt fails too: the endpoint is disabled
+        await TestWebhooks.EventuallyAsync(async () => !(await TestWebhooks.QueueAsync(node.Services, hook.Id)).Endpoint.Enabled, "the endpoint disabled");
 
         var response = await node.Client(null).GetAsync("/metrics"); // no key: scrapers carry none
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

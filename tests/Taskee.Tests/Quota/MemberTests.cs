@@ -34,6 +34,24 @@ public sealed class MemberTests(NodeFixture fixture) : IClassFixture<NodeFixture
     }
 
     [Fact]
+    public async Task Only_an_owner_adds_an_owner_an_admin_is_refused_and_nothing_is_added()
+    {
+        var id = TestApi.NewOrgId("m");
+        await _admin.CreateOrganisationAsync(id);
+        var admin = fixture.Node.Client(await _admin.CreateKeyAsync(id, "admin"));
+        var owner = fixture.Node.Client(await _admin.CreateKeyAsync(id, "owner"));
+        object Owner(string userId) => new { userId, email = $"{userId}@example.com", role = "owner" };
+
+        var refused = await (await admin.PostAsync($"/v1/organisations/{id}/members", TestApi.Json(Owner("eve")))).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Contains("roles:write", refused["detail"]!.GetValue<string>());
+        Assert.DoesNotContain("eve", await _admin.GetStringAsync($"/v1/organisations/{id}/members"));
+
+        Assert.Equal(HttpStatusCode.Created, (await admin.PostAsync($"/v1/organisations/{id}/members", TestApi.Json(Member("dan")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await owner.PostAsync($"/v1/organisations/{id}/members", TestApi.Json(Owner("fay")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await _admin.PostAsync($"/v1/organisations/{id}/members", TestApi.Json(Owner("gus")))).StatusCode);
+    }
+
+    [Fact]
     public async Task Concurrent_additions_never_exceed_the_seat_limit()
     {
         var id = TestApi.NewOrgId("m");

@@ -7,8 +7,8 @@ using Taskee.Grains.Storage;
 namespace Taskee.Tests.Webhooks;
 
 /// <summary>
-/// Endpoints for the delivery tests, made through <see cref="IWebhookStore"/> as the management API does (and then woken,
-/// as it does). The one place to switch to <c>POST /v1/organisations/{orgId}/webhooks</c> once that API is merged.
+/// Helpers of the delivery tests. Tests make endpoints through the management API; <see cref="CreateAsync"/> puts one
+/// straight into <see cref="IWebhookStore"/> (and wakes it, as the API does) for a URL the API refuses to save.
 /// </summary>
 public static class TestWebhooks
 {
@@ -27,22 +27,6 @@ public static class TestWebhooks
                 JsonSerializer.Serialize(new { id = endpoint.Id, url, events = endpoint.Events })), Admin);
         await WakeAsync(services, endpoint.Id);
         return new Created(endpoint.Id, secret);
-    }
-
-    /// <summary>Makes <paramref name="newSecret"/> current; the old one signs beside it until <paramref name="previousExpiresAt"/>.</summary>
-    public static Task RotateAsync(IServiceProvider services, string orgId, string webhookId, string newSecret, DateTimeOffset previousExpiresAt) =>
-        services.GetRequiredService<IWebhookStore>().RotateSecretAsync(orgId, webhookId, newSecret, previousExpiresAt,
-            new AuditRecord("webhook.secret_rotated", $"organisations/{orgId}/webhooks/{webhookId}", null, null), Admin);
-
-    /// <summary>Enables the endpoint (as an admin's PATCH does) and wakes it.</summary>
-    public static async Task EnableAsync(IServiceProvider services, string orgId, string webhookId)
-    {
-        var store = services.GetRequiredService<IWebhookStore>();
-        var current = (await store.FindAsync(orgId, webhookId))!;
-        var result = await store.UpdateAsync(current.Version, current with { Enabled = true, DisabledReason = null },
-            new AuditRecord("webhook.updated", $"organisations/{orgId}/webhooks/{webhookId}", null, JsonSerializer.Serialize(new { enabled = true })), Admin);
-        Assert.Equal(WriteStatus.Done, result.Status);
-        await WakeAsync(services, webhookId);
     }
 
     public static Task WakeAsync(IServiceProvider services, string webhookId) =>

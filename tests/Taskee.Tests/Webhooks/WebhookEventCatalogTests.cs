@@ -22,7 +22,7 @@ public sealed partial class WebhookEventCatalogTests(WebhookNodeFixture fixture)
     private static readonly HashSet<string> NotActionLiterals = ["lead.upserted"];
 
     /// <summary>File names in literals (appsettings.json, 0001_init.sql).</summary>
-    private static readonly HashSet<string> FileExtensions = ["json", "sql", "js", "css", "html", "xml", "md", "txt", "csv", "ndjson", "pem", "svg", "png", "ico", "db"];
+    private static readonly HashSet<string> FileExtensions = ["json", "sql", "js", "css", "html", "xml", "md", "txt", "csv", "ndjson", "pem", "svg", "png", "ico", "db", "pdf"];
 
     [Fact]
     public void Every_audit_action_written_in_the_source_is_in_the_catalogue_or_platform_only()

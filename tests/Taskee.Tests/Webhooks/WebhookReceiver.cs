@@ -59,6 +59,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     private int _hanging;
 
+    /// <summary>Requests that arrived at the target of <see cref="ReceiverMode.Redirect"/>: a sender that follows redirects.</summary>
+    public int RedirectsFollowed => _redirectsFollowed;
+
+    private int _redirectsFollowed;
+
     public string Url => Base + "/hook";
 
     public string Base { get; private set; } = "";
@@ -79,7 +84,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         app.MapPost("/hook", receiver.HandleAsync);
-        app.MapPost("/elsewhere", (HttpContext _) => Results.Ok());
+        app.MapPost("/elsewhere", (HttpContext _) =>
+        {
+            Interlocked.Increment(ref receiver._redirectsFollowed);
+            return Results.Ok();
+        });
         await app.StartAsync();
         receiver.Base = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return receiver;

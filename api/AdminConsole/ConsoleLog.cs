@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace Taskee.Api.AdminConsole;
+
+/// <summary>Admin console log messages (event ids 7040–7069). Credentials never appear here; callers by subject only.</summary>
+internal static partial class ConsoleLog
+{
+    [LoggerMessage(EventId = 7040, Level = LogLevel.Information, Message = "Console session opened for {Subject} (organisation {OrgId})")]
+    public static partial void SignedIn(ILogger logger, string subject, string orgId);
+
+    [LoggerMessage(EventId = 7041, Level = LogLevel.Information, Message = "Console session closed for {Subject}")]
+    public static partial void SignedOut(ILogger logger, string subject);
+
+    [LoggerMessage(EventId = 7042, Level = LogLevel.Information, Message = "Console session refused: its credential no longer authenticates ({Reason})")]
+    public static partial void CredentialRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7043, Level = LogLevel.Warning, Message = "Console session refused: an unsafe request carried a CSRF token that is not the session's")]
+    public static partial void CsrfNotBound(ILogger logger);
+}

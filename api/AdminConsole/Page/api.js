@@ -1,0 +1,81 @@
+// Calls to the public /v1 API as the signed-in person: the HttpOnly session cookie authenticates, and every unsafe
+// request repeats the CSRF token (the readable taskee_csrf cookie) in X-CSRF-Token.
+window.Taskee = window.Taskee || {};
+(() => {
+  const csrf = () => {
+    const cookie = document.cookie.split('; ').find((c) => c.startsWith('taskee_csrf='));
+    return cookie ? decodeURIComponent(cookie.slice('taskee_csrf='.length)) : '';
+  };
+
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super((problem && (problem.detail || problem.title)) || 'HTTP ' + status);
+      this.status = status;
+      this.problem = problem;
+    }
+  }
+
+  async function send(method, path, body, headers) {
+    const all = Object.assign({ Accept: 'application/json' }, headers || {});
+    if (method !== 'GET') all['X-CSRF-Token'] = csrf();
+    if (body !== undefined) all['Content-Type'] = 'application/json';
+    const response = await fetch(path, { method, headers: all, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    const type = response.headers.get('Content-Type') || '';
+    const data = response.status !== 204 && type.includes('json') ? await response.json() : null;
+    if (!response.ok) throw new ApiError(response.status, data);
+    return { data, etag: response.headers.get('ETag') };
+  }
+
+  /** Every page: a failed call says so in the status line, in the person's language, never silently. */
+  function report(error) {
+    const message = document.getElementById('message');
+    message.className = 'error';
+    message.textContent = error instanceof ApiError && error.status === 403 ? Taskee.t('forbidden') + ' ' + error.message : Taskee.t('failed', error.message);
+  }
+
+  function say(text) {
+    const message = document.getElementById('message');
+    message.className = '';
+    message.textContent = text;
+  }
+
+  /** Fills a table body from items; an empty list says so. */
+  function fill(table, items, render) {
+    const body = table.querySelector('tbody');
+    body.replaceChildren();
+    for (const item of items) {
+      const row = document.createElement('tr');
+      render(row, item);
+      body.appendChild(row);
+    }
+    if (items.length === 0) {
+      const row = body.insertRow();
+      const cell = row.insertCell();
+      cell.colSpan = table.querySelectorAll('th').length;
+      cell.className = 'muted';
+      cell.textContent = Taskee.t('none');
+    }
+  }
+
+  function cell(row, text) {
+    const td = row.insertCell();
+    td.textContent = text === null || text === undefined ? '–' : String(text);
+    return td;
+  }
+
+  function button(row, label, className, onClick) {
+    const td = row.insertCell();
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (className) b.className = className;
+    b.addEventListener('click', onClick);
+    td.appendChild(b);
+    return b;
+  }
+
+  const path = (...parts) => '/v1/' + parts.map(encodeURIComponent).join('/');
+
+  Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, path };
+  Taskee.pages = Taskee.pages || {};
+})();
