@@ -170,7 +170,7 @@ public static class WebhookEventCatalog
         var unhashed = new AuditEvent(EventId, Org, 42, At, actor ?? Admin, type, target, before, after, "0HNA1B2C3D4E5:00000001", "203.0.113.7",
             "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f", "");
         var example = unhashed with { Hash = AuditHash.Compute(unhashed) };
-        return new WebhookEventType(type, description, Parse(System.Text.Encoding.UTF8.GetBytes(WebhookMessage.For(example).Body)));
+        return new WebhookEventType(type, description, Parse(System.Text.Encoding.UTF8.GetBytes(WebhookMessage.For(new RevealedAuditEvent(example, example)).Body)));
     }
 
     /// <summary>
