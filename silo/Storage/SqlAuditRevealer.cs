@@ -15,7 +15,7 @@ public sealed class SqlAuditRevealer(SqlDialect dialect, SubjectKeyProtector pro
         if (keyIds.Count == 0) return events.Select(e => new RevealedAuditEvent(e, e)).ToList();
 
         await using var connection = await dialect.OpenAsync(ct);
-        var keys = await SubjectKeys.FindAsync(connection, protector, keyIds);
+        var keys = await SubjectKeys.FindAsync(dialect, connection, protector, keyIds);
         return events.Select(e => new RevealedAuditEvent(e, AuditReveal.Reveal(e, keys))).ToList();
     }
 }

@@ -19,6 +19,12 @@ public abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>
+    /// <paramref name="expression"/> is one of the list parameter <paramref name="parameter"/> (pass an array): Dapper
+    /// expands <c>IN @p</c> on SQLite, but hands Npgsql the array whole, which PostgreSQL compares with <c>= ANY</c>.
+    /// </summary>
+    public abstract string InList(string expression, string parameter);
+
     /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
     public abstract bool IsTransient(DbException exception);
 
@@ -74,6 +80,8 @@ public sealed class SqliteDialect : SqlDialect
         return connection;
     }
 
+    public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
 
@@ -90,6 +98,8 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
     public NpgsqlDataSource DataSource => dataSource;
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
+
+    public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

@@ -35,27 +35,31 @@ internal static class SubjectKeys
     }
 
     /// <summary>The live keys among <paramref name="ids"/>; destroyed and unknown ones are absent.</summary>
-    public static async Task<Dictionary<string, byte[]>> FindAsync(DbConnection connection, SubjectKeyProtector protector, IReadOnlyCollection<string> ids)
+    public static async Task<Dictionary<string, byte[]>> FindAsync(SqlDialect dialect, DbConnection connection, SubjectKeyProtector protector,
+        IReadOnlyCollection<string> ids)
     {
         if (ids.Count == 0) return [];
         var rows = await connection.QueryAsync<KeyRow>(
-            "SELECT id AS Id, wrapped_key AS WrappedKey FROM privacy_subject_keys WHERE id IN @ids AND wrapped_key IS NOT NULL", new { ids });
+            $"SELECT id AS Id, wrapped_key AS WrappedKey FROM privacy_subject_keys WHERE {dialect.InList("id", "ids")} AND wrapped_key IS NOT NULL",
+            new { ids = ids.ToArray() });
         return rows.ToDictionary(r => r.Id, r => protector.Unwrap(r.Id, r.WrappedKey), StringComparer.Ordinal);
     }
 
     /// <summary>The ids of the live keys of any of the subjects (compared case-insensitively) in one chain.</summary>
-    public static async Task<IReadOnlyList<string>> IdsOfAsync(DbConnection connection, DbTransaction? transaction, string orgId, IReadOnlyCollection<string> subjectIds) =>
+    public static async Task<IReadOnlyList<string>> IdsOfAsync(SqlDialect dialect, DbConnection connection, DbTransaction? transaction, string orgId,
+        IReadOnlyCollection<string> subjectIds) =>
         subjectIds.Count == 0
             ? []
             : (await connection.QueryAsync<string>(
-                "SELECT id FROM privacy_subject_keys WHERE org_id = @orgId AND LOWER(subject_id) IN @subjects AND wrapped_key IS NOT NULL ORDER BY id",
-                new { orgId, subjects = subjectIds.Select(s => s.ToLowerInvariant()).Distinct().ToList() }, transaction)).ToList();
+                $"SELECT id FROM privacy_subject_keys WHERE org_id = @orgId AND {dialect.InList("LOWER(subject_id)", "subjects")} AND wrapped_key IS NOT NULL ORDER BY id",
+                new { orgId, subjects = subjectIds.Select(s => s.ToLowerInvariant()).Distinct().ToArray() }, transaction)).ToList();
 
     /// <summary>Destroys the keys (their values become unreadable for good); returns how many were live.</summary>
-    public static Task<int> DestroyAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> keyIds, DateTimeOffset now) =>
+    public static Task<int> DestroyAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, IReadOnlyCollection<string> keyIds,
+        DateTimeOffset now) =>
         keyIds.Count == 0
             ? Task.FromResult(0)
             : connection.ExecuteAsync(
-                "UPDATE privacy_subject_keys SET wrapped_key = NULL, subject_id = NULL, destroyed_at = @now WHERE id IN @keyIds AND wrapped_key IS NOT NULL",
-                new { keyIds, now = Iso.ToText(now) }, transaction);
+                $"UPDATE privacy_subject_keys SET wrapped_key = NULL, subject_id = NULL, destroyed_at = @now WHERE {dialect.InList("id", "keyIds")} AND wrapped_key IS NOT NULL",
+                new { keyIds = keyIds.ToArray(), now = Iso.ToText(now) }, transaction);
 }

@@ -71,8 +71,8 @@ public sealed class ErasedWebhookPayloadTests(WebhookDeliveryNodeFixture fixture
         var dialect = fixture.Services.GetRequiredService<SqlDialect>();
         await using var connection = await dialect.OpenAsync(CancellationToken.None);
         await using var transaction = await connection.BeginTransactionAsync();
-        var keyIds = await SubjectKeys.IdsOfAsync(connection, transaction, orgId, [subject]);
-        Assert.Equal(1, await SubjectKeys.DestroyAsync(connection, transaction, keyIds, fixture.Clock.GetUtcNow()));
+        var keyIds = await SubjectKeys.IdsOfAsync(dialect, connection, transaction, orgId, [subject]);
+        Assert.Equal(1, await SubjectKeys.DestroyAsync(dialect, connection, transaction, keyIds, fixture.Clock.GetUtcNow()));
         await transaction.CommitAsync();
     }
 }
