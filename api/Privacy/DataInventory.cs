@@ -6,7 +6,7 @@ namespace Taskee.Api.Privacy;
 /// <param name="Table">The table it is stored in.</param>
 /// <param name="Column">The column, and for a JSON column the property inside it (<c>attributes.emails</c>).</param>
 /// <param name="Holds">What it holds, in the words of a records-of-processing entry.</param>
-/// <param name="BundleField">Where the access bundle of issue 14 §3 (not built yet) is to show it (<c>section.field</c>); null for data not about a member.</param>
+/// <param name="BundleField">Where the access bundle (<see cref="AccessBundleWriter"/>) shows it (<c>section.field</c>); null for data not about a member.</param>
 public sealed record PersonalDataField(
     string Table, string Column, string Holds, string Purpose, string LegalBasis, string Retention, string FlowsTo, string? BundleField);
 
@@ -48,6 +48,8 @@ public static class DataInventory
         new("audit_events", "before_json", "Personal values of the member before a change (id, e-mail, name, user name, SSO subject)", "Accountability", Security, AuditRetention, "Audit export, live tail, webhooks: revealed or [erased]", "auditEvents.before"),
         new("audit_events", "after_json", "Personal values of the member after a change, and the SSO subject id and e-mail of a sign-in", "Accountability", Security, AuditRetention, "Audit export, live tail, webhooks: revealed or [erased]", "auditEvents.after"),
         new("privacy_subject_keys", "subject_id", "The member id or sign-in e-mail a person's audit key belongs to", "Find the key to destroy on erasure", Security, "Until erased (then cleared with the key)", "None", null),
+        new("privacy_requests", "member_id", "Who a data-subject request is about (member id)", "Answer the person's access or erasure request (art. 15, 17)", Contract, "Erasure: cleared in the erasure's transaction; access: while the request is kept", "None", null),
+        new("privacy_requests", "emails", "The e-mails of the person a request is about, resolved when filed", "Find every row and audit key of the person, even after the member row is gone", Contract, "As member_id", "None", null),
         new("api_keys", "name", "A key's name, which an admin may have named after a person", "Tell keys apart", Contract, "Until the key is deleted; renamed on erasure when it names the person", "None", "apiKeys.name"),
         new("idempotency_keys", "body", "The replayable answer of an admin mutation sent with an Idempotency-Key: adding a member repeats its e-mail", "Answer a retried request the same", Contract, "Api:IdempotencyRetention (1 day), then purged", "None", null),
         new("organisations", "billing", "The Stripe customer's billing e-mail and name, when the customer is a person", "Billing", "Controller (art. 6(1)(b) contract with the customer)", "While the organisation exists", "Stripe (source of truth)", null),

@@ -14,7 +14,8 @@ namespace Taskee.Silo.Storage;
 /// <list type="bullet">
 /// <item>a person acting (actor kind <c>user</c>): the actor id and the IP, under the actor's key;</item>
 /// <item>an event about a person (its target is a member or a SCIM user, or below one): that id in the target, and the
-/// personal properties (<see cref="PersonalProperties"/>) anywhere in before/after, under that person's key.</item>
+/// personal properties (<see cref="PersonalProperties"/>) anywhere in before/after, under that person's key;</item>
+/// <item>an event about a SCIM group: each member id in its <c>members</c> lists, under that member's key.</item>
 /// </list>
 /// </summary>
 public sealed partial class AuditSealer(SubjectKeyProtector protector)
@@ -29,6 +30,9 @@ public sealed partial class AuditSealer(SubjectKeyProtector protector)
     /// <summary>The person an event is about, from its target: <c>organisations/{org}/members/{id}</c> or <c>.../scim/users/{id}</c>, and below.</summary>
     [GeneratedRegex("^(organisations/[^/]+/(?:members|scim/users)/)([^/]+)(/.*)?$", RegexOptions.CultureInvariant)]
     private static partial Regex PersonTarget();
+
+    [GeneratedRegex("^organisations/[^/]+/scim/groups/", RegexOptions.CultureInvariant)]
+    private static partial Regex GroupTarget();
 
     public async Task<(AuditRecord Record, ChangeContext Context)> SealAsync(DbConnection connection, DbTransaction transaction,
         string chainId, AuditRecord record, ChangeContext context, DateTimeOffset now)
@@ -62,7 +66,26 @@ public sealed partial class AuditSealer(SubjectKeyProtector protector)
                 After = SealJson(record.After, key, id),
             };
         }
+        else if (GroupTarget().IsMatch(record.Target))
+        {
+            record = record with { Before = await SealMembersAsync(record.Before, KeyOf), After = await SealMembersAsync(record.After, KeyOf) };
+        }
         return (record, context);
+    }
+
+    /// <summary>Seals each member id of a group's <c>members</c> list under that member's own key.</summary>
+    private static async Task<string?> SealMembersAsync(string? json, Func<string, Task<(string Id, byte[] Key)>> keyOf)
+    {
+        if (json is null || JsonNode.Parse(json) is not JsonObject { } group || group["members"] is not JsonArray members) return json;
+        for (var i = 0; i < members.Count; i++)
+        {
+            if (members[i] is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String) continue;
+            var memberId = v.GetValue<string>();
+            if (SealedValue.TryParse(memberId, out _)) continue;
+            var (id, key) = await keyOf(memberId);
+            members[i] = SealedValue.Seal(key, id, memberId);
+        }
+        return group.ToJsonString();
     }
 
     private static string? SealJson(string? json, byte[] key, string keyId)

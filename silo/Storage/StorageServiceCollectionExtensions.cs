@@ -54,6 +54,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuoteStore, SqlQuoteStore>();
         services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
+        services.AddSingleton<IPrivacyRequestStore, SqlPrivacyRequestStore>();
         return services;
     }
 }
