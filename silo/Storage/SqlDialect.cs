@@ -25,6 +25,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string InList(string expression, string parameter);
 
+    /// <summary>A binary column (BLOB on SQLite, BYTEA on PostgreSQL) read as UTF-8 text, to search it with LIKE.</summary>
+    public abstract string BytesAsText(string column);
+
     /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
     public abstract bool IsTransient(DbException exception);
 
@@ -82,6 +85,8 @@ public sealed class SqliteDialect : SqlDialect
 
     public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
 
+    public override string BytesAsText(string column) => $"CAST({column} AS TEXT)";
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
 
@@ -100,6 +105,8 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
 
     public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
+
+    public override string BytesAsText(string column) => $"convert_from({column}, 'UTF8')";
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

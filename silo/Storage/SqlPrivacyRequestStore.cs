@@ -183,7 +183,7 @@ public sealed class SqlPrivacyRequestStore(SqlDialect dialect, TimeProvider cloc
             var answers = 0;
             foreach (var email in request.Emails)
                 answers += await connection.ExecuteAsync(
-                    $"DELETE FROM idempotency_keys WHERE {BodyContains()}", new { pattern = "%" + email + "%" }, transaction);
+                    $"DELETE FROM idempotency_keys WHERE LOWER({Dialect.BytesAsText("body")}) LIKE @pattern", new { pattern = "%" + email + "%" }, transaction);
 
             var subjects = request.Emails.Append(memberId).ToList();
             var keyIds = await SubjectKeys.IdsOfAsync(Dialect, connection, transaction, orgId, subjects);
@@ -247,8 +247,4 @@ public sealed class SqlPrivacyRequestStore(SqlDialect dialect, TimeProvider cloc
         var names = emails.Append(memberId).ToList();
         return keys.Where(k => names.Any(n => k.Name.Contains(n, StringComparison.OrdinalIgnoreCase))).ToList();
     }
-
-    /// <summary>The stored answer body (bytes on SQLite, bytea on PostgreSQL) contains <c>@pattern</c>, read as UTF-8 text.</summary>
-    private string BodyContains() =>
-        Dialect is PostgresDialect ? "LOWER(convert_from(body, 'UTF8')) LIKE @pattern" : "LOWER(CAST(body AS TEXT)) LIKE @pattern";
 }
