@@ -30,6 +30,7 @@ using Taskee.Api.Ops;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
+using Taskee.Api.Privacy;
 using Taskee.Api.Sales;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
@@ -105,6 +106,9 @@ public static class ApiExtensions
         services.AddSingleton<TrafficMeter>();
         services.AddSingleton<RequestOutcomes>();
         services.AddSingleton<AuditLag>();
+        services.AddSingleton<IPeriodicJob, PrivacyRequestJob>();
+        services.AddSingleton<PrivacyReceipts>();
+        services.AddSingleton<AccessBundleWriter>();
         services.AddOptions<OpsOptions>().BindConfiguration(OpsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<OpsSampler>();
         services.AddSingleton<StartupGate>();
@@ -157,6 +161,7 @@ public static class ApiExtensions
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();
+        app.MapPrivacyRequestEndpoints();
         app.MapOpsEndpoints(app.Configuration);
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();

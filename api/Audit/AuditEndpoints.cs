@@ -41,18 +41,18 @@ public static class AuditEndpoints
     }
 
     public static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        string orgId, IAuditStore audit, OrganisationGrains grains, CancellationToken ct, string? after = null, int limit = 100)
+        string orgId, IAuditStore audit, IAuditRevealer revealer, OrganisationGrains grains, CancellationToken ct, string? after = null, int limit = 100)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
-        return await PageAsync(orgId, audit, after, limit, ct);
+        return await PageAsync(orgId, audit, revealer, after, limit, ct);
     }
 
     public static Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> ListPlatformAsync(
-        IAuditStore audit, CancellationToken ct, string? after = null, int limit = 100) =>
-        PageAsync(AuditEvent.PlatformChain, audit, after, limit, ct);
+        IAuditStore audit, IAuditRevealer revealer, CancellationToken ct, string? after = null, int limit = 100) =>
+        PageAsync(AuditEvent.PlatformChain, audit, revealer, after, limit, ct);
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> PageAsync(
-        string chain, IAuditStore audit, string? after, int limit, CancellationToken ct)
+        string chain, IAuditStore audit, IAuditRevealer revealer, string? after, int limit, CancellationToken ct)
     {
         if (limit is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
         long afterSeq = 0;
@@ -61,12 +61,16 @@ public static class AuditEndpoints
 
         var events = await audit.ReadAsync(chain, afterSeq, limit, ct: ct);
         var next = events.Count == limit ? events[^1].Seq.ToString() : null;
-        return TypedResults.Ok(new AuditPage(events.Select(AuditEventResponse.From).ToList(), next));
+        var shown = await revealer.RevealAsync(events, ct);
+        return TypedResults.Ok(new AuditPage(shown.Select(e => AuditEventResponse.From(e.Shown)).ToList(), next));
     }
 
-    /// <summary>Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole.</summary>
+    /// <summary>
+    /// Streams the chain page by page as NDJSON (verifiable offline: each line also carries the stored form of its sealed
+    /// personal values) or CSV (as shown); never holds it whole. Personal values show opened, or erased.
+    /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
-        string orgId, IAuditStore audit, OrganisationGrains grains, HttpContext http, CancellationToken ct,
+        string orgId, IAuditStore audit, IAuditRevealer revealer, OrganisationGrains grains, HttpContext http, CancellationToken ct,
         string format = "ndjson", DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");
@@ -86,16 +90,16 @@ public static class AuditEndpoints
         while (true)
         {
             var page = await audit.ReadAsync(orgId, afterSeq, ExportPageSize, from, to, ct);
-            foreach (var e in page)
+            foreach (var e in await revealer.RevealAsync(page, ct))
             {
                 if (format == "csv")
                 {
-                    await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Row(e) + "\n"), ct);
+                    await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Row(e.Shown) + "\n"), ct);
                 }
                 else
                 {
                     using var buffer = new MemoryStream();
-                    using (var writer = new Utf8JsonWriter(buffer)) AuditHash.WriteExport(writer, e);
+                    using (var writer = new Utf8JsonWriter(buffer)) AuditHash.WriteExport(writer, e.Stored, e.Shown);
                     buffer.WriteByte((byte)'\n');
                     await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
                 }

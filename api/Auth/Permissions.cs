@@ -35,6 +35,9 @@ public static class Permissions
     public const string WebhooksWrite = "webhooks:write";
     public const string OnboardingRead = "onboarding:read";
     public const string OnboardingWrite = "onboarding:write";
+    /// <summary>Data-subject requests (access and erasure of a member): owner and admin.</summary>
+    public const string PrivacyRead = "privacy:read";
+    public const string PrivacyWrite = "privacy:write";
 
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
@@ -62,7 +65,7 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
-        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite,
+        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite, PrivacyRead, PrivacyWrite,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
@@ -105,6 +108,7 @@ public static class Roles
         Permissions.AuditRead, Permissions.AuditExport, Permissions.PlansRead, Permissions.UsageRead,
         Permissions.MembersRead, Permissions.MembersWrite, Permissions.RolesRead, Permissions.SsoRead, Permissions.BillingRead,
         Permissions.WebhooksRead, Permissions.WebhooksWrite, Permissions.OnboardingRead, Permissions.OnboardingWrite,
+        Permissions.PrivacyRead, Permissions.PrivacyWrite,
     ];
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>

@@ -16,6 +16,7 @@ using Taskee.Api.Auth.Jwt;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Usage;
 using Taskee.Api.Cluster;
+using Taskee.Grains.Audit;
 using Taskee.Grains.Interfaces;
 using Taskee.Grains.Quota;
 using Taskee.Grains.Storage;
@@ -122,7 +123,7 @@ public static class OpsEndpoints
     /// as it is written. Event ids are chain positions, so a reconnecting client resumes where it stopped.
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ProblemHttpResult>> StreamAuditAsync(
-        string orgId, OrganisationGrains grains, IClusterClient cluster, IAuditStore audit, AuditLag lag, TimeProvider clock, HttpContext http,
+        string orgId, OrganisationGrains grains, IClusterClient cluster, IAuditStore audit, IAuditRevealer revealer, AuditLag lag, TimeProvider clock, HttpContext http,
         CancellationToken ct, long? after = null)
     {
         if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
@@ -149,7 +150,7 @@ public static class OpsEndpoints
                     do
                     {
                         events = await audit.ReadAsync(orgId, position, 100, ct: ct);
-                        foreach (var e in events) position = await WriteEventAsync(http, e, lag, clock, ct);
+                        foreach (var e in events) position = await WriteEventAsync(http, e, revealer, lag, clock, ct);
                     } while (events.Count == 100);
                     await http.Response.Body.FlushAsync(ct);
                 }
@@ -163,9 +164,9 @@ public static class OpsEndpoints
                     fromLog = next.Seq > position + 1;
                     if (next.Seq == position + 1)
                     {
-                        position = await WriteEventAsync(http, next, lag, clock, ct);
+                        position = await WriteEventAsync(http, next, revealer, lag, clock, ct);
                         while (live.Reader.TryRead(out var more) && more.Seq <= position + 1)
-                            if (more.Seq == position + 1) position = await WriteEventAsync(http, more, lag, clock, ct);
+                            if (more.Seq == position + 1) position = await WriteEventAsync(http, more, revealer, lag, clock, ct);
                         await http.Response.Body.FlushAsync(ct);
                     }
                 }
@@ -188,9 +189,9 @@ public static class OpsEndpoints
         return TypedResults.Empty;
     }
 
-    private static async Task<long> WriteEventAsync(HttpContext http, AuditEvent e, AuditLag lag, TimeProvider clock, CancellationToken ct)
+    private static async Task<long> WriteEventAsync(HttpContext http, AuditEvent e, IAuditRevealer revealer, AuditLag lag, TimeProvider clock, CancellationToken ct)
     {
-        var data = JsonSerializer.Serialize(AuditEventResponse.From(e), AuditJsonOptions.Options);
+        var data = JsonSerializer.Serialize(AuditEventResponse.From((await revealer.RevealAsync(e, ct)).Shown), AuditJsonOptions.Options);
         await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"id: {e.Seq}\nevent: audit\ndata: {data}\n\n"), ct);
         lag.Observe(clock.GetUtcNow() - DateTimeOffset.Parse(e.At, CultureInfo.InvariantCulture));
         return e.Seq;

@@ -148,6 +148,15 @@ public static class WebhookEventCatalog
         Event("onboarding.step.done", "A step of the onboarding checklist was seen done, or ticked by hand.", $"organisations/{Org}/onboarding/steps/sso_configured",
             null, """{"step":"sso_configured","doneAt":"2026-01-16T11:02:00+00:00","manual":false}"""),
         Event("onboarding.step.cleared", "A step ticked by hand was unticked.", $"organisations/{Org}/onboarding/steps/dpa_signed", null, null),
+        Event("privacy.request.filed", "An admin filed a data-subject request (access or erasure) about a member; the event names the request, never the person.",
+            $"organisations/{Org}/privacy/requests/{ExamplePrivacyRequest}", null, """{"kind":"erasure","status":"pending"}"""),
+        Event("privacy.access.completed", "An access request completed: its bundle can be downloaded.", $"organisations/{Org}/privacy/requests/{ExamplePrivacyRequest}",
+            null, null, PrivacyJob),
+        Event("privacy.erasure.completed", "A member was erased: sessions, SCIM rows and their audit key destroyed (counts only); the receipt names this event's chain position.",
+            $"organisations/{Org}/privacy/requests/{ExamplePrivacyRequest}", null,
+            """{"sessions":2,"scimUsers":1,"scimGroupMemberships":1,"apiKeysRenamed":0,"idempotentAnswers":0,"auditKeysDestroyed":1}""", PrivacyJob),
+        Event("privacy.request.failed", "A data-subject request could not be completed; the reason is in the event and on the request.",
+            $"organisations/{Org}/privacy/requests/{ExamplePrivacyRequest}", null, """{"error":"Organisation 'acme' no longer exists."}""", PrivacyJob),
         TestEvent(),
     ];
 
@@ -164,13 +173,17 @@ public static class WebhookEventCatalog
             && Types.Any(t => WebhookEventFilter.Matches([filter], t)));
 
     private const string ExampleWebhook = "wh_01KF0Z8Q3X7V2M9N4B6C8D0E2H";
+    private const string ExamplePrivacyRequest = "dsr_01KF0Z8Q3X7V2M9N4B6C8D0E2P";
+
+    // The privacy-requests job runs requests as actor kind "privacy", the request id as its id (a property: All is built first).
+    private static AuditActor PrivacyJob => new("privacy", ExamplePrivacyRequest);
 
     private static WebhookEventType Event(string type, string description, string target, string? before, string? after, AuditActor? actor = null)
     {
         var unhashed = new AuditEvent(EventId, Org, 42, At, actor ?? Admin, type, target, before, after, "0HNA1B2C3D4E5:00000001", "203.0.113.7",
             "9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f", "");
         var example = unhashed with { Hash = AuditHash.Compute(unhashed) };
-        return new WebhookEventType(type, description, Parse(System.Text.Encoding.UTF8.GetBytes(WebhookMessage.For(example).Body)));
+        return new WebhookEventType(type, description, Parse(System.Text.Encoding.UTF8.GetBytes(WebhookMessage.For(new RevealedAuditEvent(example, example)).Body)));
     }
 
     /// <summary>

@@ -8,7 +8,10 @@ public sealed record ChainVerification(long EventsChecked, long? BrokenAtLine, s
     public bool IsIntact => Problem is null;
 }
 
-/// <summary>Checks an exported audit chain offline: each hash, each link, and the sequence.</summary>
+/// <summary>
+/// Checks an exported audit chain offline: each hash (over the stored form of the event), each link, the sequence, and
+/// that the shown event matches its stored form except at sealed personal values (opened, or erased).
+/// </summary>
 public static class AuditChainVerifier
 {
     /// <param name="lines">NDJSON lines of one organisation's export, oldest first.</param>
@@ -24,10 +27,10 @@ public static class AuditChainVerifier
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
 
-            AuditEvent e;
+            AuditEvent e, shown;
             try
             {
-                e = AuditHash.Parse(line);
+                (e, shown) = AuditHash.ParseExport(line);
             }
             catch (Exception ex) when (ex is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
             {
@@ -40,6 +43,9 @@ public static class AuditChainVerifier
                 return new(checkedCount, lineNumber, e.Id, "prevHash does not match the previous event's hash: an event before it was changed or removed");
             if (AuditHash.Compute(e) != e.Hash)
                 return new(checkedCount, lineNumber, e.Id, "hash does not match the event's content: the event was changed");
+            // The hash covers the stored form; what the line shows may differ from it only where a personal value is sealed.
+            if (!AuditReveal.Conceals(e, shown))
+                return new(checkedCount, lineNumber, e.Id, "the shown event differs from its stored form outside its sealed personal values: the event was changed");
 
             expectedPrev = e.Hash;
             expectedSeq = e.Seq + 1;

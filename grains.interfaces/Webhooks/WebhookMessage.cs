@@ -6,8 +6,9 @@ using Taskee.Grains.Audit;
 namespace Taskee.Grains.Interfaces;
 
 /// <summary>
-/// One message as sent: its <c>webhook-id</c>, event type and body. The body is built from the event alone, so every
-/// attempt, redelivery and replay of an event sends the same bytes under the same id.
+/// One message as sent: its <c>webhook-id</c>, event type and body. The body is built from the event as revealed when it
+/// is sent, so every attempt, redelivery and replay of an event sends the same bytes under the same id until the person
+/// it names is erased (then the same id with their values erased).
 /// </summary>
 public sealed record WebhookMessage(string Id, string Type, string Body)
 {
@@ -16,12 +17,16 @@ public sealed record WebhookMessage(string Id, string Type, string Body)
 
     /// <summary>
     /// <c>{"type": action, "id": "msg_" + event id, "timestamp": the event's at, "data": the event as one line of the audit
-    /// NDJSON export}</c>. The one place that turns an audit event into a payload (a redacted or revealed view goes here).
+    /// NDJSON export}</c>. The one place that turns an audit event into a payload. It takes the revealed event (see
+    /// <see cref="IAuditRevealer"/>), so a person's values go out plain while their key lives and as
+    /// <see cref="SealedValue.Erased"/> once it is destroyed: a retry, redelivery or replay after an erasure sends the same
+    /// id with the erased body, never the values it once carried. The sealed stored form rides along, so the hash verifies.
     /// </summary>
-    public static WebhookMessage For(AuditEvent auditEvent)
+    public static WebhookMessage For(RevealedAuditEvent auditEvent)
     {
-        var id = IdPrefix + auditEvent.Id;
-        return new WebhookMessage(id, auditEvent.Action, Write(auditEvent.Action, id, auditEvent.At, writer => AuditHash.WriteExport(writer, auditEvent)));
+        var (stored, shown) = (auditEvent.Stored, auditEvent.Shown);
+        var id = IdPrefix + stored.Id;
+        return new WebhookMessage(id, stored.Action, Write(stored.Action, id, stored.At, writer => AuditHash.WriteExport(writer, stored, shown)));
     }
 
     /// <summary>A <c>webhook.test</c> message with a new id; its data names the endpoint and says what it is.</summary>

@@ -25,6 +25,7 @@ internal sealed partial class WebhookEndpointGrain(
     IWebhookDeliveryStore queues,
     IWebhookStore endpoints,
     IAuditStore audit,
+    IAuditRevealer revealer,
     WebhookSender sender,
     WebhookMetrics metrics,
     IOptions<WebhookOptions> options,
@@ -108,7 +109,7 @@ internal sealed partial class WebhookEndpointGrain(
         var trigger = head.Seq <= queue.ReplayThroughSeq ? WebhookTrigger.Replay : queue.HeadAttempts > 0 ? WebhookTrigger.Retry : WebhookTrigger.Log;
         var attempt = queue.HeadAttempts + 1;
         var at = clock.GetUtcNow();
-        var message = WebhookMessage.For(head);
+        var message = WebhookMessage.For(await revealer.RevealAsync(head));
         var result = await sender.SendAsync(endpoint.Url, message, secrets.SigningAt(at), trigger);
 
         if (result.Succeeded)
@@ -168,7 +169,7 @@ internal sealed partial class WebhookEndpointGrain(
         if (events is not [var auditEvent] || auditEvent.Seq != seq) return null;
 
         var at = clock.GetUtcNow();
-        var message = WebhookMessage.For(auditEvent);
+        var message = WebhookMessage.For(await revealer.RevealAsync(auditEvent));
         var result = await sender.SendAsync(endpoint.Url, message, secrets.SigningAt(at), WebhookTrigger.Redeliver);
         var delivery = Delivery(endpoint, message, auditEvent, 1, WebhookTrigger.Redeliver, at, result, null);
         await queues.RecordOutOfQueueAsync(delivery, OutOfQueueAudit("webhook.redelivered", delivery, original.Id), context);

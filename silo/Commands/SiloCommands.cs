@@ -23,6 +23,7 @@ public static class SiloCommands
         "migrate" => MigrateAsync,
         "verify-audit" => VerifyAuditAsync,
         "reconcile-billing" => ReconcileBillingAsync,
+        "privacy-inventory" => PrivacyInventoryAsync,
         "legal-docs" => LegalDocsCommand.RunAsync,
         "import" => ImportCommand.RunAsync,
         "help" or "--help" or "-h" => _ => Task.FromResult(Help()),
@@ -38,6 +39,7 @@ public static class SiloCommands
               dotnet run --project silo -- migrate            apply database migrations and exit
               dotnet run --project silo -- verify-audit FILE  check an exported audit chain (NDJSON) offline
               dotnet run --project silo -- reconcile-billing  re-read every linked Stripe subscription and correct drift
+              dotnet run --project silo -- privacy-inventory [FILE]  write the personal data inventory (Markdown) to FILE or stdout
               dotnet run --project silo -- legal-docs --org ID --out DIR [--values contract.json] [--lang nl|en]
                                                               render the DPA, DPIA, SLA and other legal documents for an organisation
               dotnet run --project silo -- import FILE [--dry-run] [--report PATH]
@@ -72,6 +74,15 @@ public static class SiloCommands
             Console.Error.WriteLine($"Migration failed: {ex.Message}. Check Storage:ConnectionString and that the database is up.");
             return 1;
         }
+    }
+
+    /// <summary>Writes the personal data inventory; the repository keeps it as docs/privacy/data-inventory.md.</summary>
+    private static async Task<int> PrivacyInventoryAsync(string[] args)
+    {
+        var markdown = Taskee.Api.Privacy.DataInventoryMarkdown.Render();
+        if (args.Length == 0) Console.Write(markdown);
+        else await File.WriteAllTextAsync(args[0], markdown);
+        return 0;
     }
 
     private static string Events(long count) => count == 1 ? "1 event" : $"{count} events";

@@ -25,6 +25,10 @@ internal static class AuditAppender
             $"SELECT seq AS Seq, head_hash AS HeadHash FROM audit_chains WHERE chain_id = @chainId{dialect.ForUpdate}",
             new { chainId }, transaction);
 
+        // Personal values are sealed first: the chain hashes what is stored, so erasing a person later keeps it intact.
+        if (dialect.AuditSealer is { } sealer)
+            (record, context) = await sealer.SealAsync(connection, transaction, chainId, record, context, now);
+
         var unsigned = new AuditEvent(
             Id: Ulid.NewUlid(now),
             OrgId: chainId,

@@ -19,11 +19,23 @@ public abstract class SqlDialect
 
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>
+    /// <paramref name="expression"/> is one of the list parameter <paramref name="parameter"/> (pass an array): Dapper
+    /// expands <c>IN @p</c> on SQLite, but hands Npgsql the array whole, which PostgreSQL compares with <c>= ANY</c>.
+    /// </summary>
+    public abstract string InList(string expression, string parameter);
+
+    /// <summary>A binary column (BLOB on SQLite, BYTEA on PostgreSQL) read as UTF-8 text, to search it with LIKE.</summary>
+    public abstract string BytesAsText(string column);
+
     /// <summary>Transient failures (connection lost, server restarting, serialisation conflict) worth a retry.</summary>
     public abstract bool IsTransient(DbException exception);
 
     /// <summary>Told after each commit what it changed (set once at composition; by default nobody listens).</summary>
     public ICommitListener CommitListener { get; set; } = NoListener.Instance;
+
+    /// <summary>Seals the personal fields of each audit event before it is hashed (set once at composition; none: stored as given).</summary>
+    public AuditSealer? AuditSealer { get; set; }
 
     /// <summary>
     /// Announces a change to every silo once the running transaction commits (nothing for a rolled-back one).
@@ -71,6 +83,10 @@ public sealed class SqliteDialect : SqlDialect
         return connection;
     }
 
+    public override string InList(string expression, string parameter) => $"{expression} IN @{parameter}";
+
+    public override string BytesAsText(string column) => $"CAST({column} AS TEXT)";
+
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintPrimaryKey or SqliteConstraintUnique };
 
@@ -87,6 +103,10 @@ public sealed class PostgresDialect(NpgsqlDataSource dataSource) : SqlDialect
     public NpgsqlDataSource DataSource => dataSource;
 
     public override async ValueTask<DbConnection> OpenAsync(CancellationToken ct) => await dataSource.OpenConnectionAsync(ct);
+
+    public override string InList(string expression, string parameter) => $"{expression} = ANY(@{parameter})";
+
+    public override string BytesAsText(string column) => $"convert_from({column}, 'UTF8')";
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };

@@ -1,6 +1,8 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Taskee.Api.Privacy;
+using Taskee.Grains.Audit;
 using Taskee.Grains.Storage;
 
 namespace Taskee.Silo.Storage;
@@ -17,12 +19,17 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
 
         services.AddSingleton(sp => NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<StorageOptions>>().Value.EffectiveConnectionString));
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>();
+        services.AddSingleton<SubjectKeyProtector>();
         services.AddSingleton<SqlDialect>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return options.Provider == StorageOptions.Postgres
+            SqlDialect dialect = options.Provider == StorageOptions.Postgres
                 ? new PostgresDialect(sp.GetRequiredService<NpgsqlDataSource>())
                 : new SqliteDialect(options.EffectiveConnectionString);
+            dialect.AuditSealer = new AuditSealer(sp.GetRequiredService<SubjectKeyProtector>());
+            return dialect;
         });
 
         services.AddSingleton<MigrationRunner>();
@@ -40,12 +47,14 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IBillingStore, SqlBillingStore>();
         services.AddSingleton<IIssuerStore, SqlIssuerStore>();
         services.AddSingleton<IKeyRingStore, SqlKeyRingStore>();
+        services.AddSingleton<IAuditRevealer, SqlAuditRevealer>();
         services.AddSingleton<IWebhookStore, SqlWebhookStore>();
         services.AddSingleton<ILeadStore, SqlLeadStore>();
         services.AddSingleton<IPriceBookStore, SqlPriceBookStore>();
         services.AddSingleton<IQuoteStore, SqlQuoteStore>();
         services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
+        services.AddSingleton<IPrivacyRequestStore, SqlPrivacyRequestStore>();
         return services;
     }
 }

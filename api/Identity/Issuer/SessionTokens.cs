@@ -53,7 +53,7 @@ public sealed partial class SessionTokens(SigningKeys keys, IIssuerStore store, 
                 var subject = new SessionSubject(member.OrgId, member.UserId, [member.Role], result.Family!.Amr);
                 return new RefreshOutcome(new TokenSet(await AccessTokenAsync(subject, ct), "Bearer", AccessTokenSeconds, next), null, null, subject);
             case RedeemStatus.Reused:
-                LogReuse(result.Family!.OrgId, result.Family.MemberId, result.Family.Id, context.Ip);
+                LogReuse(result.Family!.OrgId, result.Family.MemberId, result.Family.Id);
                 return Invalid("The refresh token was already used; every session of this sign-in is revoked now. Sign in again.");
             case RedeemStatus.Revoked:
                 return Invalid("The refresh token was revoked (signed out, or the member was removed). Sign in again.");
@@ -105,8 +105,8 @@ public sealed partial class SessionTokens(SigningKeys keys, IIssuerStore store, 
     private static RefreshOutcome Invalid(string description) => new(null, OAuthErrors.InvalidGrant, description, null);
 
     [LoggerMessage(EventId = 4203, Level = LogLevel.Warning,
-        Message = "A used refresh token was presented again for member {MemberId} of {OrgId} (family {FamilyId}, from {Ip}); the family is revoked")]
-    private partial void LogReuse(string orgId, string memberId, string familyId, string? ip);
+        Message = "A used refresh token was presented again for member {MemberId} of {OrgId} (family {FamilyId}); the family is revoked. The caller's address is in the audit event, not in the log")]
+    private partial void LogReuse(string orgId, string memberId, string familyId);
 }
 
 /// <summary>OAuth 2.0 error codes (RFC 6749 5.2, RFC 7009).</summary>

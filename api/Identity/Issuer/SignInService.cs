@@ -146,7 +146,8 @@ public sealed partial class SignInService(
 
     private SignInOutcome.Refused Refuse(ExternalIdentity person, int status, string title, string detail)
     {
-        LogRefused(person.OrgId, person.Method, status, detail);
+        // The browser is told its own e-mail; the log never holds a person's address (docs/privacy/data-inventory.md).
+        LogRefused(person.OrgId, person.Method, status, person.Email is { Length: > 0 } email ? detail.Replace(email, "<e-mail>", StringComparison.OrdinalIgnoreCase) : detail);
         return new SignInOutcome.Refused(status, title, detail);
     }
 

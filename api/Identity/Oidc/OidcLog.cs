@@ -8,8 +8,9 @@ internal static partial class OidcLog
     [LoggerMessage(EventId = 4711, Level = LogLevel.Warning, Message = "OIDC sign-in to organisation {OrgId} refused ({Kind}): {Reason}")]
     public static partial void Refused(ILogger logger, string orgId, string kind, string reason);
 
-    [LoggerMessage(EventId = 4712, Level = LogLevel.Information, Message = "OIDC sign-in to organisation {OrgId} of subject {Subject}: {Outcome}")]
-    public static partial void SignedIn(ILogger logger, string orgId, string subject, string outcome);
+    // The subject id names a person at the IdP: it is in the (sealed) audit event, not in the log.
+    [LoggerMessage(EventId = 4712, Level = LogLevel.Information, Message = "OIDC sign-in to organisation {OrgId}: {Outcome}")]
+    public static partial void SignedIn(ILogger logger, string orgId, string outcome);
 
     [LoggerMessage(EventId = 4713, Level = LogLevel.Warning, Message = "OIDC login for organisation {OrgId} cannot start: {Reason}")]
     public static partial void CannotStart(ILogger logger, string orgId, string reason);

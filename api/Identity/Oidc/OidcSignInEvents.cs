@@ -80,7 +80,7 @@ public sealed class OidcSignInEvents(OidcSchemes schemes, OrganisationGrains gra
 
         var signIn = http.RequestServices.GetRequiredService<ISignInService>();
         var outcome = await signIn.SignInAsync(identity, new ProvisioningPolicy(oidc.JitProvisioning, oidc.DefaultRole, oidc.GroupRoles), http.RequestAborted);
-        OidcLog.SignedIn(logger, orgId, identity.Subject, outcome switch
+        OidcLog.SignedIn(logger, orgId, outcome switch
         {
             SignInOutcome.SignedIn s => $"signed in as member {s.MemberId}",
             SignInOutcome.Refused r => $"refused ({r.Status}): {r.Detail}",
