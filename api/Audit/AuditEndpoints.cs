@@ -64,9 +64,12 @@ public static class AuditEndpoints
         return TypedResults.Ok(new AuditPage(events.Select(AuditEventResponse.From).ToList(), next));
     }
 
-    /// <summary>Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole.</summary>
+    /// <summary>
+    /// Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole. An NDJSON export of a
+    /// chain pruned by retention opens with its checkpoint line (see <see cref="AuditCheckpoint"/>).
+    /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
-        string orgId, IAuditStore audit, OrganisationGrains grains, HttpContext http, CancellationToken ct,
+        string orgId, IAuditStore audit, IAuditRetentionStore retention, OrganisationGrains grains, HttpContext http, CancellationToken ct,
         string format = "ndjson", DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");
@@ -81,6 +84,7 @@ public static class AuditEndpoints
 
         var body = http.Response.Body;
         if (format == "csv") await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Header + "\n"), ct);
+        else if (from is null) await WriteCheckpointAsync(orgId, retention, body, ct);
 
         long afterSeq = 0;
         while (true)
@@ -105,5 +109,15 @@ public static class AuditEndpoints
             afterSeq = page[^1].Seq;
         }
         return TypedResults.Empty;
+    }
+
+    // A filtered export ('from') starts mid-chain anyway; one from the start starts at the checkpoint when pruned.
+    private static async Task WriteCheckpointAsync(string orgId, IAuditRetentionStore retention, Stream body, CancellationToken ct)
+    {
+        if (await retention.GetCheckpointAsync(orgId, ct) is not { } checkpoint) return;
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) checkpoint.WriteLine(writer);
+        buffer.WriteByte((byte)'\n');
+        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
     }
 }

@@ -36,6 +36,9 @@ public static class Permissions
     public const string OnboardingRead = "onboarding:read";
     public const string OnboardingWrite = "onboarding:write";
 
+    /// <summary>Offboarding the organisation (its data is deleted after the window): its owner only, or a platform admin.</summary>
+    public const string OrgOffboard = "org:offboard";
+
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
     public const string OrgsList = "platform:orgs:list";
@@ -62,7 +65,7 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
-        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite,
+        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite, OrgOffboard,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
@@ -71,7 +74,7 @@ public static class Permissions
     /// Permissions a custom role of an organisation may hold: the organisation ones, except SCIM's, which belong to the
     /// directory's key (scope <c>scim</c>) and never to a person.
     /// </summary>
-    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p) && p is not (ScimRead or ScimWrite)).ToFrozenSet();
+    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p) && p is not (ScimRead or ScimWrite or OrgOffboard)).ToFrozenSet();
 }
 
 /// <summary>
@@ -109,7 +112,7 @@ public static class Roles
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
     {
-        [Owner] = AdminPermissions.Concat([Permissions.RolesWrite, Permissions.SsoWrite]).ToFrozenSet(),
+        [Owner] = AdminPermissions.Concat([Permissions.RolesWrite, Permissions.SsoWrite, Permissions.OrgOffboard]).ToFrozenSet(),
         [Admin] = AdminPermissions.ToFrozenSet(),
         [Billing] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.BillingRead, Permissions.UsageRead }.ToFrozenSet(),
         [Auditor] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.AuditRead, Permissions.AuditExport }.ToFrozenSet(),
