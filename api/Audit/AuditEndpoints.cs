@@ -66,7 +66,7 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Streams the chain page by page as NDJSON (verifiable offline) or CSV; never holds it whole. An NDJSON export of a
-    /// chain pruned by retention opens with its checkpoint line (see <see cref="AuditCheckpoint"/>).
+    /// unfiltered chain pruned by retention opens with its checkpoint line (see <see cref="AuditCheckpoint"/>).
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
         string orgId, IAuditStore audit, IAuditRetentionStore retention, OrganisationGrains grains, HttpContext http, CancellationToken ct,
@@ -84,7 +84,7 @@ public static class AuditEndpoints
 
         var body = http.Response.Body;
         if (format == "csv") await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Header + "\n"), ct);
-        else if (from is null) await WriteCheckpointAsync(orgId, retention, body, ct);
+        else if (from is null && to is null) await WriteCheckpointAsync(orgId, retention, body, ct);
 
         long afterSeq = 0;
         while (true)
@@ -111,7 +111,8 @@ public static class AuditEndpoints
         return TypedResults.Empty;
     }
 
-    // A filtered export ('from') starts mid-chain anyway; one from the start starts at the checkpoint when pruned.
+    // Only a whole-chain export opens with the checkpoint: its verifier also checks the chain's last audit.pruned event,
+    // which a 'to' filter may leave out; a filtered export is verified as a partial one (its first link taken as given).
     private static async Task WriteCheckpointAsync(string orgId, IAuditRetentionStore retention, Stream body, CancellationToken ct)
     {
         if (await retention.GetCheckpointAsync(orgId, ct) is not { } checkpoint) return;

@@ -86,6 +86,20 @@ public sealed class AuditRetentionTests(RetentionNodeFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task A_filtered_export_of_a_pruned_chain_has_no_checkpoint_and_verifies_as_a_partial_one()
+    {
+        var id = await OrganisationWithOldAndNewHistoryAsync();
+        await fixture.RunJobAsync(Job);
+        var to = Uri.EscapeDataString(fixture.Clock.GetUtcNow().AddSeconds(1).ToString("O"));
+
+        var lines = (await _admin.GetStringAsync($"/v1/organisations/{id}/audit/export?format=ndjson&to={to}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.DoesNotContain(lines, l => AuditCheckpoint.TryParse(l, out _));
+        Assert.Equal(3, AuditHash.Parse(lines[0]).Seq);
+        Assert.Equal(0, await VerifyAuditCommandAsync(lines));
+    }
+
+    [Fact]
     public async Task A_tampered_checkpoint_or_a_chain_that_does_not_link_to_it_fails_verification()
     {
         var id = await OrganisationWithOldAndNewHistoryAsync();
