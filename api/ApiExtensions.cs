@@ -35,6 +35,8 @@ using Taskee.Api.Sales;
 using Taskee.Api.Scim;
 using Taskee.Api.Usage;
 using Taskee.Api.Webhooks;
+using Taskee.Api.Offboarding;
+using Taskee.Api.Retention;
 using Taskee.Grains.Jobs;
 
 namespace Taskee.Api;
@@ -114,6 +116,12 @@ public static class ApiExtensions
         services.AddSingleton<StartupGate>();
         services.AddHealthChecks().AddCheck<StartupGate>("startup", tags: ["ready"]);
         services.AddSingleton<IPeriodicJob, IdempotencyPurgeJob>();
+        services.AddSingleton<RetentionMetrics>();
+        services.AddSingleton<IPeriodicJob, AuditRetentionJob>();
+        services.AddOptions<OffboardingOptions>().BindConfiguration(OffboardingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OffboardingOptions>, OffboardingOptionsValidator>();
+        services.AddSingleton<OffboardingExport>();
+        services.AddSingleton<IPeriodicJob, OffboardingDeletionJob>();
         services.AddTaskeeBilling();
         services.AddTaskeeSaml();
         services.AddTaskeeWebhooks();
@@ -158,6 +166,8 @@ public static class ApiExtensions
         app.MapPlanEndpoints();
         app.MapFlagEndpoints();
         app.MapAuditEndpoints();
+        app.MapRetentionEndpoints();
+        app.MapOffboardingEndpoints();
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();

@@ -71,6 +71,13 @@ public interface IOrganisationGrain : IGrainWithStringKey
     [ReadOnly, Alias("GetSilo")]
     ValueTask<string> GetSiloAsync();
 
+    /// <summary>
+    /// Drops the organisation from memory after its data was deleted (offboarding): it answers "not found" from now on,
+    /// and deactivates without writing its usage back.
+    /// </summary>
+    [Alias("Forget")]
+    Task ForgetAsync();
+
     /// <summary>Writes counted consumption now (it is also written on a timer and on deactivation).</summary>
     [Alias("Flush")]
     Task FlushAsync();

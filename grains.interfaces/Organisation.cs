@@ -21,7 +21,20 @@ public sealed record Organisation(
     /// <summary>Its Stripe billing facts; null while it was never linked to Stripe.</summary>
     [Id(100)]
     public OrganisationBilling? Billing { get; init; }
+
+    /// <summary>Its own audit retention in days, overriding its plan's (<see cref="AuditRetention"/>); null follows the plan.</summary>
+    [Id(101)]
+    public int? AuditRetentionDays { get; init; }
+
+    /// <summary>Set while it is being offboarded: blocked from use, its export offered, deleted after the window.</summary>
+    [Id(102)]
+    public OrganisationOffboarding? Offboarding { get; init; }
 }
+
+/// <summary>An offboarding in progress: asked at <paramref name="RequestedAt"/>, the organisation deleted after <paramref name="DeleteAfter"/>.</summary>
+[GenerateSerializer, Immutable]
+[Alias("OrganisationOffboarding")]
+public sealed record OrganisationOffboarding(DateTimeOffset RequestedAt, DateTimeOffset DeleteAfter);
 
 public static partial class OrganisationId
 {

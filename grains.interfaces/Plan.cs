@@ -17,5 +17,8 @@ public sealed record Plan(
     /// <summary>Stripe price ids (<c>price_...</c>) that put a subscriber on this plan.</summary>
     public ImmutableSortedSet<string> StripePriceIds { get; init; } = ImmutableSortedSet<string>.Empty;
 
+    /// <summary>Days of audit history its organisations keep (<see cref="AuditRetention"/>); null takes the default.</summary>
+    public int? AuditRetentionDays { get; init; }
+
     public bool IsSoft(string metric) => Policies.GetValueOrDefault(metric) == LimitPolicy.Soft;
 }

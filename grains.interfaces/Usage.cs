@@ -8,6 +8,9 @@ public static class UsageReason
     public const string SoftLimitExceeded = "soft_limit_exceeded";
     public const string OrganisationSuspended = "organisation_suspended";
     public const string OrganisationCancelled = "organisation_cancelled";
+
+    /// <summary>The organisation is being offboarded (its data is deleted when the export window ends).</summary>
+    public const string OrganisationOffboarding = "organisation_offboarding";
     public const string LedgerUnavailable = "ledger_unavailable";
 
     /// <summary>No such organisation: never sent in a 200; the API answers 404.</summary>

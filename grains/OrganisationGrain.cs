@@ -143,7 +143,7 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         var snapshot = _catalog.Current;
         _entitlements = EntitlementCalculator.Calculate(organisation, snapshot);
         _appliedCatalogVersion = snapshot.Version;
-        _blockedReason = organisation.Status switch
+        _blockedReason = organisation.Offboarding is not null ? UsageReason.OrganisationOffboarding : organisation.Status switch
         {
             OrganisationStatus.Suspended => UsageReason.OrganisationSuspended,
             OrganisationStatus.Cancelled => UsageReason.OrganisationCancelled,
@@ -327,6 +327,15 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
     // ---- Writing usage --------------------------------------------------------------------------------
 
     public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);
+
+    public Task ForgetAsync()
+    {
+        _organisation = null; // OnDeactivateAsync writes nothing back for it, and every call answers "not found"
+        _flushTimer?.Dispose();
+        _flushTimer = null;
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
 
     public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(WriteReason.Asked);
 

@@ -16,10 +16,10 @@ namespace Taskee.Silo;
 /// </summary>
 public static class Telemetry
 {
-    /// <summary>Our own meters: quota engine, product API, auth alerts, storage, audit lag, Stripe webhooks, outgoing webhooks.</summary>
+    /// <summary>Our own meters: quota engine, product API, auth alerts, storage, audit lag, Stripe webhooks, outgoing webhooks, retention.</summary>
     private static readonly string[] TaskeeMeters =
         [QuotaMetrics.MeterName, TrafficMeter.MeterName, JwksMonitor.MeterName, StorageTelemetry.MeterName, "Taskee.Audit", "Taskee.Billing",
-         Taskee.Grains.Webhooks.WebhookMetrics.MeterName];
+         Taskee.Grains.Webhooks.WebhookMetrics.MeterName, Taskee.Api.Retention.RetentionMetrics.MeterName];
 
     /// <summary>Orleans' grain-call activities (with <c>AddActivityPropagation</c>, which carries the trace across silos).</summary>
     private static readonly string[] OrleansSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];

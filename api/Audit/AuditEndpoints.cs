@@ -67,10 +67,11 @@ public static class AuditEndpoints
 
     /// <summary>
     /// Streams the chain page by page as NDJSON (verifiable offline: each line also carries the stored form of its sealed
-    /// personal values) or CSV (as shown); never holds it whole. Personal values show opened, or erased.
+    /// personal values) or CSV (as shown); never holds it whole. Personal values show opened, or erased. An NDJSON export
+    /// of an unfiltered chain pruned by retention opens with its checkpoint line (see <see cref="AuditCheckpoint"/>).
     /// </summary>
     public static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> ExportAsync(
-        string orgId, IAuditStore audit, IAuditRevealer revealer, OrganisationGrains grains, HttpContext http, CancellationToken ct,
+        string orgId, IAuditStore audit, IAuditRevealer revealer, IAuditRetentionStore retention, OrganisationGrains grains, HttpContext http, CancellationToken ct,
         string format = "ndjson", DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         if (format is not ("ndjson" or "csv")) return Problems.Validation("format", "format must be 'ndjson' or 'csv'.");
@@ -85,6 +86,7 @@ public static class AuditEndpoints
 
         var body = http.Response.Body;
         if (format == "csv") await body.WriteAsync(Encoding.UTF8.GetBytes(AuditCsv.Header + "\n"), ct);
+        else if (from is null && to is null) await WriteCheckpointAsync(orgId, retention, body, ct);
 
         long afterSeq = 0;
         while (true)
@@ -109,5 +111,16 @@ public static class AuditEndpoints
             afterSeq = page[^1].Seq;
         }
         return TypedResults.Empty;
+    }
+
+    // Only a whole-chain export opens with the checkpoint: its verifier also checks the chain's last audit.pruned event,
+    // which a 'to' filter may leave out; a filtered export is verified as a partial one (its first link taken as given).
+    private static async Task WriteCheckpointAsync(string orgId, IAuditRetentionStore retention, Stream body, CancellationToken ct)
+    {
+        if (await retention.GetCheckpointAsync(orgId, ct) is not { } checkpoint) return;
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer)) checkpoint.WriteLine(writer);
+        buffer.WriteByte((byte)'\n');
+        await body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ct);
     }
 }

@@ -39,6 +39,9 @@ public static class Permissions
     public const string PrivacyRead = "privacy:read";
     public const string PrivacyWrite = "privacy:write";
 
+    /// <summary>Offboarding the organisation (its data is deleted after the window): its owner only, or a platform admin.</summary>
+    public const string OrgOffboard = "org:offboard";
+
     // Platform permissions: settings that decide what a tenant pays for, or that span tenants.
     public const string OrgsCreate = "platform:orgs:create";
     public const string OrgsList = "platform:orgs:list";
@@ -65,7 +68,7 @@ public static class Permissions
     {
         OrgRead, OrgWrite, EntitlementsRead, KeysRead, KeysWrite, AuditRead, AuditExport, PlansRead, UsageRead, UsageWrite,
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
-        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite, PrivacyRead, PrivacyWrite,
+        WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite, PrivacyRead, PrivacyWrite, OrgOffboard,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
         BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
     }.ToFrozenSet();
@@ -74,7 +77,7 @@ public static class Permissions
     /// Permissions a custom role of an organisation may hold: the organisation ones, except SCIM's, which belong to the
     /// directory's key (scope <c>scim</c>) and never to a person.
     /// </summary>
-    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p) && p is not (ScimRead or ScimWrite)).ToFrozenSet();
+    public static readonly FrozenSet<string> Assignable = All.Where(p => !IsPlatform(p) && p is not (ScimRead or ScimWrite or OrgOffboard)).ToFrozenSet();
 }
 
 /// <summary>
@@ -113,7 +116,7 @@ public static class Roles
 
     public static readonly FrozenDictionary<string, FrozenSet<string>> Grants = new Dictionary<string, FrozenSet<string>>
     {
-        [Owner] = AdminPermissions.Concat([Permissions.RolesWrite, Permissions.SsoWrite]).ToFrozenSet(),
+        [Owner] = AdminPermissions.Concat([Permissions.RolesWrite, Permissions.SsoWrite, Permissions.OrgOffboard]).ToFrozenSet(),
         [Admin] = AdminPermissions.ToFrozenSet(),
         [Billing] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.BillingRead, Permissions.UsageRead }.ToFrozenSet(),
         [Auditor] = new[] { Permissions.OrgRead, Permissions.EntitlementsRead, Permissions.PlansRead, Permissions.AuditRead, Permissions.AuditExport }.ToFrozenSet(),

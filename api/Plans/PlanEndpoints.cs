@@ -13,10 +13,11 @@ using Taskee.Grains.Storage;
 namespace Taskee.Api.Plans;
 
 public sealed record PlanResponse(string Id, string Name, bool Custom, IReadOnlyDictionary<string, long> Limits, IReadOnlyList<string> Features,
-    IReadOnlyDictionary<string, string> Policies, long Version, IReadOnlyList<string> StripePriceIds)
+    IReadOnlyDictionary<string, string> Policies, long Version, IReadOnlyList<string> StripePriceIds, int AuditRetentionDays)
 {
     public static PlanResponse From(Plan p) => new(p.Id, p.Name, p.Custom, p.Limits, p.Features.ToList(),
-        Metrics.All.ToDictionary(m => m, m => p.IsSoft(m) ? LimitPolicy.Soft : LimitPolicy.Hard), p.Version, p.StripePriceIds.ToList());
+        Metrics.All.ToDictionary(m => m, m => p.IsSoft(m) ? LimitPolicy.Soft : LimitPolicy.Hard), p.Version, p.StripePriceIds.ToList(),
+        p.AuditRetentionDays ?? AuditRetention.DefaultDays);
 }
 
 public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
@@ -25,12 +26,14 @@ public sealed record PlanList(IReadOnlyList<PlanResponse> Items);
 /// Creates or replaces a plan. Every metric needs a limit, so a typo cannot silently mean zero.
 /// <c>policies</c> is optional: <c>hard</c> (the default) or <c>soft</c> per metric. <c>stripePriceIds</c> is optional:
 /// the Stripe prices that put a subscriber on this plan; absent keeps the plan's current ones, <c>[]</c> clears them.
+/// <c>auditRetentionDays</c> is optional: how many days of audit history its organisations keep (an organisation may
+/// override it); absent keeps the plan's current value.
 /// </summary>
 /// <param name="Id">Read-only, accepted so a plan read with GET can be sent back: must be the id in the path.</param>
 /// <param name="Custom">Read-only (it follows from the id): must agree with it when sent.</param>
 /// <param name="Version">Read-only: ignored.</param>
 public sealed partial record PutPlanRequest(string? Name, Dictionary<string, long>? Limits, List<string>? Features, Dictionary<string, string>? Policies = null,
-    List<string>? StripePriceIds = null, string? Id = null, bool? Custom = null, long? Version = null) : IValidatable
+    List<string>? StripePriceIds = null, string? Id = null, bool? Custom = null, long? Version = null, int? AuditRetentionDays = null) : IValidatable
 {
     public void Validate(ValidationErrors errors)
     {
@@ -60,6 +63,8 @@ public sealed partial record PutPlanRequest(string? Name, Dictionary<string, lon
         }
         foreach (var price in (StripePriceIds ?? []).Where(p => p is null || !PriceIdPattern().IsMatch(p)))
             errors.Add("stripePriceIds", $"'{price}' is not a Stripe price id (like 'price_1MoBy5LkdIwHu7ixZhnattbh').");
+        if (AuditRetentionDays is { } days && !AuditRetention.IsValid(days))
+            errors.Add("auditRetentionDays", $"auditRetentionDays must be {AuditRetention.Rule}.");
     }
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_]{1,255}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
@@ -108,6 +113,7 @@ public static class PlanEndpoints
             Version: 0)
         {
             StripePriceIds = priceIds,
+            AuditRetentionDays = request.AuditRetentionDays ?? catalog.Current.Plans.GetValueOrDefault(planId)?.AuditRetentionDays,
         };
 
         var result = await store.UpsertPlanAsync(plan, Describe, http.ChangeContext(), ct);

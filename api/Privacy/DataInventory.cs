@@ -70,6 +70,7 @@ public static class DataInventory
     public static readonly IReadOnlyDictionary<string, string> TablesWithoutPersonalData = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
         ["audit_chains"] = "chain heads: a position and a hash",
+        ["audit_checkpoints"] = "where retention cut a chain: a position, a hash, a count and a time",
         ["billing_jobs"] = "when a scheduled billing job last ran",
         ["catalog_version"] = "one counter",
         ["consume_keys"] = "idempotency keys of product services' usage calls",
@@ -89,6 +90,7 @@ public static class DataInventory
         ["org_saml"] = "an organisation's IdP settings",
         ["org_samples"] = "per-organisation traffic figures",
         ["org_sso"] = "an organisation's issuer and client settings",
+        ["organisation_tombstones"] = "a deleted organisation's id, final chain position and hash",
         ["organisations"] = "the organisation (a company); its billing column is listed above",
         ["plans"] = "the plan catalog",
         ["quota_thresholds"] = "which usage thresholds were reached",

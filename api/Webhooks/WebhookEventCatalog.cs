@@ -28,7 +28,7 @@ public static class WebhookEventCatalog
     /// </summary>
     public static readonly IReadOnlyList<string> PlatformOnlyActions =
         [
-            "plan.created", "plan.updated", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring",
+            "plan.created", "plan.updated", "org.deleted", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring",
             // Sales: prospects and their quotes are the platform's, not an organisation's.
             "lead.created", "lead.updated", "lead.crm.linked", "pricebook.versioned", "quote.created", "quote.won", "quote.lost",
         ];
@@ -61,6 +61,18 @@ public static class WebhookEventCatalog
             OrgJson(features: """{"sso":true}""", version: 4)),
         Event("org.feature.reset", "A feature override was removed: the plan decides again.", $"organisations/{Org}/features/sso",
             OrgJson(features: """{"sso":true}"""), OrgJson(version: 4)),
+        Event("org.retention.set", "The platform set the organisation's own audit retention (days), overriding its plan's.",
+            $"organisations/{Org}/retention", """{"auditRetentionDays":null}""", """{"auditRetentionDays":3653}"""),
+        Event("org.retention.reset", "The organisation's own audit retention was removed: its plan's applies again.",
+            $"organisations/{Org}/retention", """{"auditRetentionDays":3653}""", """{"auditRetentionDays":null}"""),
+        Event("org.offboarding.started", "The owner asked to offboard the organisation: it is blocked, its export is offered until deleteAfter, then its data is deleted.",
+            $"organisations/{Org}/offboard", null, """{"requestedAt":"2026-01-15T09:30:00+00:00","deleteAfter":"2026-02-14T09:30:00+00:00"}"""),
+        Event("org.offboarding.cancelled", "The offboarding was cancelled within its window: the organisation is in use again.",
+            $"organisations/{Org}/offboard", """{"requestedAt":"2026-01-15T09:30:00+00:00","deleteAfter":"2026-02-14T09:30:00+00:00"}""", null),
+        Event("audit.pruned", "Retention deleted the organisation's audit events past their retention; the chain now verifies from this checkpoint.",
+            $"organisations/{Org}/audit", null,
+            """{"checkpoint":{"orgId":"acme","seq":41,"headHash":"9f2c4e6a8b0d1f3e5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f1a3c5e7b9d1f","prunedCount":41,"prunedAt":"2026-01-15T09:30:00.000Z"},"prunedNow":41}""",
+            AuditActor.System),
 
         Event("billing.linked", "The organisation was linked to a Stripe customer.", $"organisations/{Org}/billing", BillingJson(customer: null),
             BillingJson(version: 4), Stripe),

@@ -18,11 +18,13 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
         public string Policies { get; set; } = "{}";
         public string StripePriceIds { get; set; } = "[]";
         public long Version { get; set; }
+        public int? AuditRetentionDays { get; set; }
 
         public Plan ToPlan() => new(Id, Name, Custom != 0, StoredJson.ReadMap<long>(Limits), StoredJson.ReadSet(Features),
             StoredJson.ReadMap<string>(Policies), Version)
         {
             StripePriceIds = StoredJson.ReadSet(StripePriceIds),
+            AuditRetentionDays = AuditRetentionDays,
         };
     }
 
@@ -40,7 +42,7 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
             StoredJson.ReadSet(Plans), StoredJson.ReadSet(AllowList), StoredJson.ReadSet(DenyList), Version);
     }
 
-    private const string PlanColumns = "id, name, custom, limits, features, policies, version, stripe_price_ids";
+    private const string PlanColumns = "id, name, custom, limits, features, policies, version, stripe_price_ids, audit_retention_days";
     private const string FlagColumns = "key, enabled, rollout_basis_points, plans, allow_list, deny_list, version";
 
     public async Task<CatalogSnapshot> LoadAsync(CancellationToken ct = default)
@@ -65,16 +67,17 @@ public sealed class SqlCatalogStore(SqlDialect dialect, TimeProvider clock) : Sq
             if (describe(current, updated) is not { } audit) return new WriteResult<Plan>(WriteStatus.Unchanged, current);
 
             const string upsert = $"""
-                INSERT INTO plans ({PlanColumns}) VALUES (@Id, @Name, @Custom, @Limits, @Features, @Policies, @Version, @StripePriceIds)
+                INSERT INTO plans ({PlanColumns}) VALUES (@Id, @Name, @Custom, @Limits, @Features, @Policies, @Version, @StripePriceIds, @AuditRetentionDays)
                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, custom = excluded.custom, limits = excluded.limits,
                     features = excluded.features, policies = excluded.policies, version = excluded.version,
-                    stripe_price_ids = excluded.stripe_price_ids
+                    stripe_price_ids = excluded.stripe_price_ids, audit_retention_days = excluded.audit_retention_days
                 """;
             await connection.ExecuteAsync(upsert, new
             {
                 updated.Id, updated.Name, Custom = updated.Custom ? 1L : 0L,
                 Limits = StoredJson.Write(updated.Limits), Features = StoredJson.Write(updated.Features),
                 Policies = StoredJson.Write(updated.Policies), updated.Version, StripePriceIds = StoredJson.Write(updated.StripePriceIds),
+                updated.AuditRetentionDays,
             }, transaction);
             await BumpCatalogVersionAsync(connection, transaction, audit, context);
             return new WriteResult<Plan>(WriteStatus.Done, updated);

@@ -9,7 +9,7 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
 {
     private const string Columns =
         "id, name, plan_id, status, limit_overrides, feature_overrides, billing_anchor, version, created_at, updated_at, "
-        + "billing, stripe_customer_id, billing_due_at";
+        + "billing, stripe_customer_id, billing_due_at, audit_retention_days, offboarding_requested_at, offboarding_delete_after";
 
     private sealed class OrganisationRow
     {
@@ -26,6 +26,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         public string? Billing { get; set; }
         public string? StripeCustomerId { get; set; }
         public string? BillingDueAt { get; set; }
+        public int? AuditRetentionDays { get; set; }
+        public string? OffboardingRequestedAt { get; set; }
+        public string? OffboardingDeleteAfter { get; set; }
 
         public Organisation ToOrganisation() => new(
             Id, Name, PlanId, Status,
@@ -37,6 +40,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
             Iso.Parse(UpdatedAt))
         {
             Billing = StoredJson.ReadOrNull<OrganisationBilling>(Billing),
+            AuditRetentionDays = AuditRetentionDays,
+            Offboarding = OffboardingRequestedAt is null || OffboardingDeleteAfter is null ? null
+                : new OrganisationOffboarding(Iso.Parse(OffboardingRequestedAt), Iso.Parse(OffboardingDeleteAfter)),
         };
     }
 
@@ -52,6 +58,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
         Billing = o.Billing is null ? null : StoredJson.Write(o.Billing),
         StripeCustomerId = o.Billing?.CustomerId,
         BillingDueAt = Iso.ToText(o.Billing?.DueAt),
+        o.AuditRetentionDays,
+        OffboardingRequestedAt = Iso.ToText(o.Offboarding?.RequestedAt),
+        OffboardingDeleteAfter = Iso.ToText(o.Offboarding?.DeleteAfter),
     };
 
     public async Task<WriteResult<Organisation>> CreateAsync(
@@ -64,7 +73,8 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
                 const string insert = $"""
                     INSERT INTO organisations ({Columns})
                     VALUES (@Id, @Name, @PlanId, @Status, @LimitOverrides, @FeatureOverrides, @BillingAnchor, @Version, @CreatedAt, @UpdatedAt,
-                            @Billing, @StripeCustomerId, @BillingDueAt)
+                            @Billing, @StripeCustomerId, @BillingDueAt, @AuditRetentionDays,
+                            @OffboardingRequestedAt, @OffboardingDeleteAfter)
                     """;
                 await connection.ExecuteAsync(insert, Parameters(organisation), transaction);
                 await AuditAppender.AppendAsync(connection, transaction, Dialect, organisation.Id, audit, context, clock.GetUtcNow());
@@ -105,7 +115,9 @@ public sealed class SqlOrganisationStore(SqlDialect dialect, TimeProvider clock)
                     UPDATE organisations
                     SET name = @Name, plan_id = @PlanId, status = @Status, limit_overrides = @LimitOverrides,
                         feature_overrides = @FeatureOverrides, billing_anchor = @BillingAnchor, version = @Version, updated_at = @UpdatedAt,
-                        billing = @Billing, stripe_customer_id = @StripeCustomerId, billing_due_at = @BillingDueAt
+                        billing = @Billing, stripe_customer_id = @StripeCustomerId, billing_due_at = @BillingDueAt,
+                        audit_retention_days = @AuditRetentionDays, offboarding_requested_at = @OffboardingRequestedAt,
+                        offboarding_delete_after = @OffboardingDeleteAfter
                     WHERE id = @Id AND version = @BaseVersion
                     """;
                 var parameters = new DynamicParameters(Parameters(updated));

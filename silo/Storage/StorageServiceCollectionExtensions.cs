@@ -36,6 +36,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOrganisationStore, SqlOrganisationStore>();
         services.AddSingleton<ICatalogStore, SqlCatalogStore>();
         services.AddSingleton<IAuditStore, SqlAuditStore>();
+        services.AddSingleton<IAuditRetentionStore, SqlAuditRetentionStore>();
+        services.AddSingleton<IOffboardingStore, SqlOffboardingStore>();
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IUsageStore, SqlUsageStore>();

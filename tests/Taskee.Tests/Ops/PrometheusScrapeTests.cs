@@ -71,6 +71,8 @@ public sealed partial class PrometheusScrapeTests
         await TestWebhooks.WakeAsync(node.Services, hook.Id); // the last attempt fails too: the endpoint is disabled
         await TestWebhooks.EventuallyAsync(async () => !(await TestWebhooks.QueueAsync(node.Services, hook.Id)).Endpoint.Enabled, "the endpoint disabled");
 
+        await node.Services.GetServices<Taskee.Grains.Jobs.IPeriodicJob>().Single(j => j.Name == "prune-audit-retention").RunAsync(CancellationToken.None);
+
         var response = await node.Client(null).GetAsync("/metrics"); // no key: scrapers carry none
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var exposed = ExposedName().Matches(await response.Content.ReadAsStringAsync()).Select(m => m.Groups[1].Value).ToHashSet();

@@ -39,6 +39,7 @@ public sealed class ConfigurationTests
     [InlineData("--Auth:Jwt:Authority=http://idp.example", "RequireHttpsMetadata")]
     [InlineData("--Crm:Provider=hubspot", "Crm:BaseUrl is required for Crm:Provider=hubspot")]
     [InlineData("--Leads:PerIpPerHour=0", "Leads:PerIpPerHour")]
+    [InlineData("--Privacy:OffboardingWindow=00:05:00", "Privacy:OffboardingWindow")]
     public async Task A_node_process_with_a_bad_setting_exits_with_code_2_and_names_the_setting(string argument, string named)
     {
         var silo = Path.Combine(AppContext.BaseDirectory, "Taskee.Silo.dll");
