@@ -46,6 +46,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IQuoteStore, SqlQuoteStore>();
         services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
+        services.AddSingleton<IImportStore, SqlImportStore>();
         return services;
     }
 }
