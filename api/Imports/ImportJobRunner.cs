@@ -40,11 +40,13 @@ public sealed class ImportJobRunner(
 
     public async Task RunAsync(CancellationToken ct)
     {
+        // An interrupted job is resumed at the next tick, not at once: a failing database is not asked again in a loop.
         while (await store.ClaimNextAsync(node.Id, clock.GetUtcNow(), options.Value.ClaimLease, ct) is { } job)
-            await RunJobAsync(job, ct);
+            if (!await RunJobAsync(job, ct)) return;
     }
 
-    private async Task RunJobAsync(ImportJob job, CancellationToken ct)
+    /// <summary>Runs the job until it ended (true) or was interrupted (false).</summary>
+    private async Task<bool> RunJobAsync(ImportJob job, CancellationToken ct)
     {
         var recorded = await store.RecordedLinesAsync(job.Id, ct);
         ImportLog.JobClaimed(logger, job.Id, node.Id, recorded.Count);
@@ -59,20 +61,34 @@ public sealed class ImportJobRunner(
             var format = job.Format == "ndjson" ? ImportFormat.Ndjson : ImportFormat.Csv;
             await importer.RunAsync(ImportReader.ReadAsync(reader, format, claim.Token), new ImportRun(job.Id, job.DryRun) { Recorded = recorded },
                 checkpoint.Add, ct: claim.Token);
-            if (!await checkpoint.StopAsync(flushing)) return;
+            if (!await checkpoint.StopAsync(flushing)) return false;
             await FinishAsync(job.Id, ImportStatuses.Completed, null, ct);
+            return true;
         }
         catch (ImportFormatException ex)
         {
             // Checked when the file was uploaded, so only a file whose later part breaks the format gets here.
-            if (await checkpoint.StopAsync(flushing)) await FinishAsync(job.Id, ImportStatuses.Failed, ex.Message, ct);
+            if (!await checkpoint.StopAsync(flushing)) return false;
+            await FinishAsync(job.Id, ImportStatuses.Failed, ex.Message, ct);
+            return true;
         }
         catch (Exception ex)
         {
-            // The node stopping, a database or cluster failure, or the claim lost: what was recorded stays; the claim
-            // runs out and the next run (here or on another node) resumes from it.
+            // The node stopping, a database or cluster failure (a grain call timing out), or the claim lost: what was
+            // recorded stays, and the next run (here or on another node) resumes from it. A claim still held is given up
+            // so that happens at the next tick; when even that write fails, the claim runs out.
             await checkpoint.StopAsync(flushing);
-            if (!checkpoint.Lost) ImportLog.JobInterrupted(logger, ex, job.Id);
+            if (checkpoint.Lost) return false;
+            ImportLog.JobInterrupted(logger, ex, job.Id);
+            try
+            {
+                await store.ReleaseAsync(job.Id, node.Id, CancellationToken.None);
+            }
+            catch (Exception release) when (release is System.Data.Common.DbException or TimeoutException)
+            {
+                ImportLog.CheckpointFailed(logger, release, job.Id);
+            }
+            return false;
         }
     }
 

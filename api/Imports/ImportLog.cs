@@ -26,9 +26,9 @@ internal static partial class ImportLog
     [LoggerMessage(EventId = 7026, Level = LogLevel.Warning, Message = "Import job {ImportId} lost its claim to another node; this node stops running it")]
     public static partial void ClaimLost(ILogger logger, string importId);
 
-    [LoggerMessage(EventId = 7027, Level = LogLevel.Warning, Message = "Import job {ImportId} stopped; it resumes from its last checkpoint once its claim runs out")]
+    [LoggerMessage(EventId = 7027, Level = LogLevel.Warning, Message = "Import job {ImportId} stopped; the next run resumes it from its last checkpoint")]
     public static partial void JobInterrupted(ILogger logger, Exception exception, string importId);
 
-    [LoggerMessage(EventId = 7028, Level = LogLevel.Warning, Message = "Import job {ImportId} could not write a checkpoint; it stops and resumes from the last one")]
+    [LoggerMessage(EventId = 7028, Level = LogLevel.Warning, Message = "Import job {ImportId} could not write its checkpoint or give up its claim; the rows since the last checkpoint are applied again (unchanged) when it resumes")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string importId);
 }

@@ -65,6 +65,9 @@ public interface IImportStore
     Task<bool> CheckpointAsync(string importId, string holder, IReadOnlyList<ImportJobRow> rows, DateTimeOffset now, TimeSpan lease,
         CancellationToken ct = default);
 
+    /// <summary>Gives up <paramref name="holder"/>'s claim of a job it stopped running, so the next run resumes it without waiting for the claim to run out.</summary>
+    Task ReleaseAsync(string importId, string holder, CancellationToken ct = default);
+
     /// <summary>Ends the job (<c>completed</c> or <c>failed</c>), drops its input and audits the end, in one transaction.</summary>
     Task<bool> FinishAsync(string importId, string holder, string status, string? error, DateTimeOffset now, AuditRecord audit, ChangeContext context,
         CancellationToken ct = default);

@@ -132,6 +132,14 @@ public sealed class SqlImportStore(SqlDialect dialect) : SqlStore(dialect), IImp
             return true;
         }, ct);
 
+    public async Task ReleaseAsync(string importId, string holder, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE imports SET locked_by = NULL, locked_until = NULL WHERE id = @importId AND locked_by = @holder AND status = 'running'",
+            new { importId, holder }, cancellationToken: ct));
+    }
+
     public Task<bool> FinishAsync(string importId, string holder, string status, string? error, DateTimeOffset now, AuditRecord audit,
         ChangeContext context, CancellationToken ct = default) =>
         InTransactionAsync(async (connection, transaction) =>
