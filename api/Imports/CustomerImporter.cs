@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Taskee.Api.Billing;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
@@ -40,6 +42,10 @@ public sealed class CustomerImporter(
 
     // Rows read ahead per worker: enough to keep it busy, little enough that a file is never held in memory.
     private const int QueuedRowsPerWorker = 256;
+
+    // Attempts per row on a transient failure, pausing 1 s, 2 s, ... between them.
+    private const int MaxAttempts = 5;
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
 
     /// <param name="onRow">
     /// Receives every row's outcome, one call at a time: in file order within an organisation, interleaved between
@@ -106,7 +112,7 @@ public sealed class CustomerImporter(
             await foreach (var row in queue.ReadAllAsync(stop.Token))
             {
                 if (run.Recorded.Contains(row.Line)) Remember(organisations, row);
-                else report(await ImportRowAsync(run, organisations, row, stop.Token));
+                else report(await ImportWithRetriesAsync(run, organisations, row, stop.Token));
             }
         }
         catch
@@ -115,6 +121,31 @@ public sealed class CustomerImporter(
             throw;
         }
     }
+
+    /// <summary>
+    /// A row whose grain call timed out (a busy or failing silo) or whose database was briefly busy is tried again
+    /// after a pause: it is "make it so", so a first attempt that did take effect reads as done. Only when every attempt
+    /// failed does the failure stop the run (the HTTP job then resumes later).
+    /// </summary>
+    private async Task<ImportRowResult> ImportWithRetriesAsync(ImportRun run, Dictionary<string, OrganisationState> organisations, ImportRow row,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ImportRowAsync(run, organisations, row, ct);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                ImportLog.RowRetried(logger, run.Id, row.Line, attempt, ex.Message);
+                await Task.Delay(RetryPause * attempt, clock, ct);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or DbException { IsTransient: true };
 
     /// <summary>A row an earlier run recorded: its organisation's first row still decides what later rows must agree with.</summary>
     private void Remember(Dictionary<string, OrganisationState> organisations, ImportRow raw)

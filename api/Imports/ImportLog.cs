@@ -31,4 +31,7 @@ internal static partial class ImportLog
 
     [LoggerMessage(EventId = 7028, Level = LogLevel.Warning, Message = "Import job {ImportId} could not write its checkpoint or give up its claim; the rows since the last checkpoint are applied again (unchanged) when it resumes")]
     public static partial void CheckpointFailed(ILogger logger, Exception exception, string importId);
+
+    [LoggerMessage(EventId = 7029, Level = LogLevel.Warning, Message = "Import {RunId} line {Line}: attempt {Attempt} failed ({Reason}); trying again")]
+    public static partial void RowRetried(ILogger logger, string runId, long line, int attempt, string reason);
 }
