@@ -27,6 +27,7 @@ using Taskee.Api.Identity.Oidc;
 using Taskee.Api.Members;
 using Taskee.Api.OpenApi;
 using Taskee.Api.Ops;
+using Taskee.Api.Imports;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
 using Taskee.Api.Plans;
@@ -127,6 +128,7 @@ public static class ApiExtensions
         services.AddTaskeeWebhooks();
         services.AddTaskeeSales();
         services.AddTaskeeDocuments();
+        services.AddTaskeeImports();
 
         services.AddTaskeeOpenApi();
         return services;
@@ -189,6 +191,7 @@ public static class ApiExtensions
         app.MapTaskeeSales();
         app.MapQuoteDocumentEndpoints();
         app.MapWebhookDeliveryEndpoints();
+        app.MapImportEndpoints();
         return app;
     }
 }

@@ -8,19 +8,22 @@
 #        database writes per 1,000 consumes.
 # Its last phase runs the cluster figures of tests/Taskee.Chaos (1 silo and 3 silos, change propagation).
 # Takes about 6 minutes on 2 cores (a minute more when it has to build).
-# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite]
+# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite] [--import [ROWS]]
 #   --http-sqlite: only the HTTP figures on SQLite (about 2 minutes), to compare two builds of the API quickly.
+#   --import: only the customer import (issue 15 §5) on SQLite: the command with Import:Parallelism=1 (the baseline)
+#        and =8 on ROWS/10 rows each, then POST /v1/imports of ROWS rows (default 100000) timed to completion.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY=""
+SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY="" IMPORT_ROWS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --activations) ACTIVATIONS=$2; shift 2 ;;
     --http-sqlite) HTTP_SQLITE_ONLY=1; shift ;;
-    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite]" >&2; exit 2 ;;
+    --import) if [[ "${2:-}" =~ ^[0-9]+$ ]]; then IMPORT_ROWS=$2; shift 2; else IMPORT_ROWS=100000; shift; fi ;;
+    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite] [--import [ROWS]]" >&2; exit 2 ;;
   esac
 done
 
@@ -36,6 +39,13 @@ trap cleanup EXIT
 BENCH="dotnet tests/Taskee.Benchmarks/bin/Release/net10.0/Taskee.Benchmarks.dll"
 STARTED=$(date +%s)
 progress() { echo "==> [$(( $(date +%s) - STARTED ))s] $*"; }
+
+if [ -n "$IMPORT_ROWS" ]; then
+  progress "Building (Release): the silo"
+  dotnet build silo -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
+  tests/import-benchmark.sh "$WORK" "$IMPORT_ROWS"
+  exit $?
+fi
 
 if ! command -v wrk >/dev/null 2>&1; then
   progress "wrk not found; installing Debian's wrk"

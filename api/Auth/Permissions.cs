@@ -62,6 +62,9 @@ public static class Permissions
     public const string LeadsRead = "platform:leads:read";
     public const string LeadsWrite = "platform:leads:write";
 
+    /// <summary>Customer imports (<c>/v1/imports</c>): they create and change organisations of every tenant, so platform admins only.</summary>
+    public const string Imports = "platform:imports";
+
     public static bool IsPlatform(string permission) => permission.StartsWith("platform:", StringComparison.Ordinal);
 
     public static readonly FrozenSet<string> All = new[]
@@ -70,7 +73,7 @@ public static class Permissions
         MembersRead, MembersWrite, RolesRead, RolesWrite, SsoRead, SsoWrite, BillingRead, ScimRead, ScimWrite,
         WebhooksRead, WebhooksWrite, OnboardingRead, OnboardingWrite, PrivacyRead, PrivacyWrite, OrgOffboard,
         OrgsCreate, OrgsList, OrgPlanWrite, LimitsWrite, FeaturesWrite, PlansWrite, FlagsRead, FlagsWrite, PlatformAuditRead, OpsRead, AuthStatusRead,
-        BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite,
+        BillingWrite, InvoicesWrite, ClusterDashboard, LeadsRead, LeadsWrite, Imports,
     }.ToFrozenSet();
 
     /// <summary>

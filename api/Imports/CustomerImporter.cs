@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
+using System.Data.Common;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
 using Taskee.Api.Billing;
 using Taskee.Api.Infrastructure;
 using Taskee.Api.Organisations;
@@ -13,53 +17,162 @@ namespace Taskee.Api.Imports;
 public sealed record ImportProgress(ImportCounts Counts);
 
 /// <summary>
+/// One run of the importer: its id (the audit actor and the request ids), whether it only reports, and the lines an
+/// earlier run of the same id already recorded, which it skips (a resumed HTTP job).
+/// </summary>
+public sealed record ImportRun(string Id, bool DryRun)
+{
+    public IReadOnlySet<long> Recorded { get; init; } = ImmutableHashSet<long>.Empty;
+
+    public ChangeContext Context(long line) => new(new AuditActor(CustomerImporter.ActorKind, Id), $"{Id}:line-{line}", null);
+}
+
+/// <summary>
 /// Imports existing customers row by row, each row as ordinary audited changes through the organisation's grain
 /// (create or update the organisation, link its Stripe customer, add the member or change its role). Every change is
 /// "make it so": a row that is already true changes nothing, which makes a re-run idempotent and a run after a crash
-/// finish what the crashed one left (ADR 0014). A dry run reads the same state and changes nothing.
+/// finish what the crashed one left (ADR 0014). A dry run reads the same state and changes nothing. Organisations are
+/// imported <see cref="ImportOptions.Parallelism"/> at a time; the rows of one organisation stay in file order.
 /// </summary>
 public sealed class CustomerImporter(
     OrganisationGrains grains, BillingApplier billing, IBillingStore billingStore, IUsageStore usage,
-    CatalogCache catalog, TimeProvider clock, ILogger<CustomerImporter> logger)
+    CatalogCache catalog, IOptions<ImportOptions> options, TimeProvider clock, ILogger<CustomerImporter> logger)
 {
     public const string ActorKind = "import";
 
-    /// <param name="runId">Names the run in the audit log (actor <c>import</c>, this id) and in request ids.</param>
-    /// <param name="onRow">Receives every row's outcome, in file order (the report).</param>
-    public async Task<ImportCounts> RunAsync(IAsyncEnumerable<ImportRow> rows, string runId, bool dryRun,
+    // Rows read ahead per worker: enough to keep it busy, little enough that a file is never held in memory.
+    private const int QueuedRowsPerWorker = 256;
+
+    // Attempts per row on a transient failure, pausing 1 s, 2 s, ... between them.
+    private const int MaxAttempts = 5;
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
+
+    /// <param name="onRow">
+    /// Receives every row's outcome, one call at a time: in file order within an organisation, interleaved between
+    /// organisations. Rows in <see cref="ImportRun.Recorded"/> are skipped and not reported.
+    /// </param>
+    public async Task<ImportCounts> RunAsync(IAsyncEnumerable<ImportRow> rows, ImportRun run,
         Action<ImportRowResult> onRow, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
-        ImportLog.Started(logger, runId, dryRun);
-        var run = new Run(runId, dryRun);
+        ImportLog.Started(logger, run.Id, run.DryRun);
+        var parallelism = options.Value.Parallelism;
+        var gate = new Lock();
         var counts = ImportCounts.Zero;
-        await foreach (var row in rows.WithCancellation(ct))
+        void Report(ImportRowResult result)
         {
-            var result = await ImportRowAsync(run, row, ct);
-            if (result.Reason is { } reason) ImportLog.RowRejected(logger, runId, row.Line, reason);
-            counts = counts.Add(result.Outcome);
-            onRow(result);
-            progress?.Report(new ImportProgress(counts));
+            if (result.Reason is { } reason) ImportLog.RowRejected(logger, run.Id, result.Line, reason);
+            lock (gate)
+            {
+                counts = counts.Add(result.Outcome);
+                onRow(result);
+                progress?.Report(new ImportProgress(counts));
+            }
         }
-        ImportLog.Finished(logger, runId, counts);
+
+        // A failing worker stops the reader (which would otherwise wait for room in its queue) and the other workers.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var queues = Enumerable.Range(0, parallelism)
+            .Select(_ => Channel.CreateBounded<ImportRow>(new BoundedChannelOptions(QueuedRowsPerWorker) { SingleReader = true, SingleWriter = true }))
+            .ToArray();
+        var workers = queues.Select(q => WorkAsync(run, q.Reader, Report, stop)).ToList();
+        workers.Add(DistributeAsync(rows, queues, stop));
+        await Task.WhenAll(workers);
+        ImportLog.Finished(logger, run.Id, counts);
         return counts;
     }
 
-    private async Task<ImportRowResult> ImportRowAsync(Run run, ImportRow raw, CancellationToken ct)
+    /// <summary>Reads the file and hands each row to its organisation's worker (the same one for every row of it).</summary>
+    private static async Task DistributeAsync(IAsyncEnumerable<ImportRow> rows, Channel<ImportRow>[] queues, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var row in rows.WithCancellation(stop.Token))
+            {
+                var worker = (int)((uint)StringComparer.Ordinal.GetHashCode(row.OrganisationId ?? "") % (uint)queues.Length);
+                await queues[worker].Writer.WriteAsync(row, stop.Token);
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+        finally
+        {
+            foreach (var queue in queues) queue.Writer.TryComplete();
+        }
+    }
+
+    private async Task WorkAsync(ImportRun run, ChannelReader<ImportRow> queue, Action<ImportRowResult> report, CancellationTokenSource stop)
+    {
+        // Organisations belong to one worker, so what the run knows of them needs no lock.
+        var organisations = new Dictionary<string, OrganisationState>(StringComparer.Ordinal);
+        try
+        {
+            await foreach (var row in queue.ReadAllAsync(stop.Token))
+            {
+                if (run.Recorded.Contains(row.Line)) Remember(organisations, row);
+                else report(await ImportWithRetriesAsync(run, organisations, row, stop.Token));
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A row whose grain call timed out (a busy or failing silo) or whose database was briefly busy is tried again
+    /// after a pause: it is "make it so", so a first attempt that did take effect reads as done. Only when every attempt
+    /// failed does the failure stop the run (the HTTP job then resumes later).
+    /// </summary>
+    private async Task<ImportRowResult> ImportWithRetriesAsync(ImportRun run, Dictionary<string, OrganisationState> organisations, ImportRow row,
+        CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ImportRowAsync(run, organisations, row, ct);
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex) && !ct.IsCancellationRequested)
+            {
+                ImportLog.RowRetried(logger, run.Id, row.Line, attempt, ex.Message);
+                await Task.Delay(RetryPause * attempt, clock, ct);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        ex is TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or DbException { IsTransient: true };
+
+    /// <summary>A row an earlier run recorded: its organisation's first row still decides what later rows must agree with.</summary>
+    private void Remember(Dictionary<string, OrganisationState> organisations, ImportRow raw)
+    {
+        var (row, _) = ImportRowValidator.Validate(raw, plan => catalog.Current.Plans.ContainsKey(plan));
+        if (row is not null && !organisations.ContainsKey(row.OrganisationId))
+            organisations[row.OrganisationId] = new OrganisationState(row) { Reported = true };
+    }
+
+    private async Task<ImportRowResult> ImportRowAsync(ImportRun run, Dictionary<string, OrganisationState> organisations, ImportRow raw, CancellationToken ct)
     {
         var (row, reason) = ImportRowValidator.Validate(raw, plan => catalog.Current.Plans.ContainsKey(plan));
         if (row is null) return new ImportRowResult(raw.Line, ImportOutcome.Rejected, reason);
 
-        if (!run.Organisations.TryGetValue(row.OrganisationId, out var organisation))
+        if (!organisations.TryGetValue(row.OrganisationId, out var organisation))
         {
             organisation = new OrganisationState(row);
-            run.Organisations[row.OrganisationId] = organisation;
-            organisation.Outcome = await ImportOrganisationAsync(run, row, ct);
+            organisations[row.OrganisationId] = organisation;
         }
         else if (Differences(organisation.First, row) is { } difference)
         {
             return new ImportRowResult(row.Line, ImportOutcome.Rejected,
                 $"{difference} differs from line {organisation.First.Line} of the same organisation");
         }
+        // Once per organisation and run; a resumed run does it again for an organisation first seen before the crash
+        // (unchanged by then, and not counted twice: its first row was reported).
+        organisation.Outcome ??= await ImportOrganisationAsync(run, row, ct);
         if (organisation.Outcome.Reason is { } orgReason)
             return new ImportRowResult(row.Line, ImportOutcome.Rejected, orgReason);
 
@@ -71,7 +184,7 @@ public sealed class CustomerImporter(
         return new ImportRowResult(row.Line, Combine(orgOutcome, memberResult.Outcome), null);
     }
 
-    private async Task<ImportRowResult> ImportOrganisationAsync(Run run, ValidImportRow row, CancellationToken ct)
+    private async Task<ImportRowResult> ImportOrganisationAsync(ImportRun run, ValidImportRow row, CancellationToken ct)
     {
         var context = run.Context(row.Line);
         var current = await grains.FindAsync(row.OrganisationId, ct);
@@ -108,9 +221,9 @@ public sealed class CustomerImporter(
         return new ImportRowResult(row.Line, outcome == ImportOutcome.Created ? outcome : ImportOutcome.Updated, null);
     }
 
-    private async Task<ImportRowResult> ImportMemberAsync(Run run, ValidImportRow row, OrganisationState organisation, CancellationToken ct)
+    private async Task<ImportRowResult> ImportMemberAsync(ImportRun run, ValidImportRow row, OrganisationState organisation, CancellationToken ct)
     {
-        organisation.Members ??= run.DryRun && organisation.Outcome.Outcome == ImportOutcome.Created
+        organisation.Members ??= run.DryRun && organisation.Outcome!.Outcome == ImportOutcome.Created
             ? new Dictionary<string, string>(StringComparer.Ordinal)
             : (await usage.ListMembersAsync(row.OrganisationId, ct)).ToDictionary(m => m.UserId, m => m.Role, StringComparer.Ordinal);
 
@@ -177,19 +290,11 @@ public sealed class CustomerImporter(
 
     private static ImportRowResult Rejected(ValidImportRow row, string reason) => new(row.Line, ImportOutcome.Rejected, reason);
 
-    private sealed class Run(string id, bool dryRun)
-    {
-        public bool DryRun { get; } = dryRun;
-        public Dictionary<string, OrganisationState> Organisations { get; } = new(StringComparer.Ordinal);
-
-        public ChangeContext Context(long line) => new(new AuditActor(ActorKind, id), $"{id}:line-{line}", null);
-    }
-
     /// <summary>What this run knows of one organisation: its first row, what importing it did, its members.</summary>
     private sealed class OrganisationState(ValidImportRow first)
     {
         public ValidImportRow First { get; } = first;
-        public ImportRowResult Outcome { get; set; } = null!;
+        public ImportRowResult? Outcome { get; set; }
         public bool Reported { get; set; }
         public Dictionary<string, string>? Members { get; set; }
     }

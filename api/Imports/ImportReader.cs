@@ -35,21 +35,34 @@ public static class ImportReader
     public static IAsyncEnumerable<ImportRow> ReadAsync(TextReader reader, ImportFormat format, CancellationToken ct = default) =>
         format == ImportFormat.Csv ? ReadCsvAsync(reader, ct) : ReadNdjsonAsync(reader, ct);
 
-    private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(TextReader reader, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Reads only the CSV header and throws <see cref="ImportFormatException"/> when the file cannot be imported.</summary>
+    public static async Task CheckCsvHeaderAsync(TextReader reader, CancellationToken ct = default)
     {
-        var options = new CsvReaderOptions
-        {
-            HasHeader = true,
-            TrackLineNumbers = true,
-            TrimWhitespace = true,
-            NormalizeHeaderName = name => name.Trim().ToLowerInvariant(),
-        };
-        await using var csv = CsvReader.Create(reader, options, leaveOpen: true);
+        await using var csv = CsvReader.Create(reader, CsvOptions, leaveOpen: true);
+        await ReadHeaderAsync(csv, ct);
+    }
+
+    private static readonly CsvReaderOptions CsvOptions = new()
+    {
+        HasHeader = true,
+        TrackLineNumbers = true,
+        TrimWhitespace = true,
+        NormalizeHeaderName = name => name.Trim().ToLowerInvariant(),
+    };
+
+    private static async Task ReadHeaderAsync(CsvReader csv, CancellationToken ct)
+    {
         await csv.ReadHeaderAsync(ct);
         if (csv.Headers.Count == 0) throw new ImportFormatException("The file is empty: a CSV import starts with a header row naming its columns.");
         var missing = MissingColumns(csv.Headers);
         if (missing.Count > 0)
             throw new ImportFormatException($"The CSV header lacks the column(s) {string.Join(", ", missing)}; it needs {string.Join(", ", ImportRow.Fields)} (further columns are ignored).");
+    }
+
+    private static async IAsyncEnumerable<ImportRow> ReadCsvAsync(TextReader reader, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var csv = CsvReader.Create(reader, CsvOptions, leaveOpen: true);
+        await ReadHeaderAsync(csv, ct);
 
         while (await csv.ReadAsync(ct))
         {

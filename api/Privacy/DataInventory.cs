@@ -63,6 +63,9 @@ public static class DataInventory
         new("leads", "contact_phone", "The contact's phone number, when given", "Sales follow-up", "Controller (art. 6(1)(a) consent)", "As contact_name", "CRM (HubSpot) through crm_outbox", null),
         new("leads", "consent_text", "The consent the contact gave, its version and when (consent_version, consent_at)", "Prove the consent (art. 7(1))", "Controller (art. 6(1)(c) accountability)", "As contact_name", "CRM (HubSpot)", null),
         new("leads", "notes", "Sales' free-text notes about the lead; may describe the contact", "Sales follow-up", "Controller (art. 6(1)(f))", "As contact_name", "None", null),
+        new("import_input", "data", "The uploaded import file: members' e-mails, names and roles, billing e-mails", "Migrate existing customers into organisations (issue 15)", Contract, "Until the import ends (deleted then); an upload cut off by a crash stays until an operator deletes it (docs/import.md)", "None", null),
+        new("import_rows", "reason", "Why a row was rejected; may repeat the row's e-mail", "Tell the platform admin what to fix", Contract, "With the import's report", "None", null),
+        new("imports", "created_by", "The platform admin who submitted an import (staff)", "Accountability", "Controller (art. 6(1)(f))", "With the import's report", "None", null),
         new("leads", "owner", "The Taskee sales person who owns the lead (staff)", "Sales follow-up", "Controller (art. 6(1)(f))", "As contact_name", "None", null),
     ];
 

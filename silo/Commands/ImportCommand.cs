@@ -41,7 +41,7 @@ internal static class ImportCommand
         builder.Services.AddTaskeeBilling();
         builder.AddTaskeeOrleansClient();
         builder.Services.AddSingleton<OrganisationGrains>();
-        builder.Services.AddSingleton<CustomerImporter>();
+        builder.Services.AddTaskeeImportEngine();
         using var host = builder.Build();
         try
         {
@@ -52,13 +52,13 @@ internal static class ImportCommand
             var format = ImportReader.Detect(file, File.ReadLines(file).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l)));
             var total = CountRows(file, format);
             using var report = reportPath is null ? null : new StreamWriter(reportPath);
-            report?.WriteLine("line,outcome,reason");
+            report?.WriteLine(ImportReport.Header);
             var runId = $"cli-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}";
 
             void OnRow(ImportRowResult r)
             {
                 if (r.Reason is { } reason) Console.WriteLine($"line {r.Line}: rejected: {reason}");
-                report?.WriteLine($"{r.Line},{r.Outcome.ToString().ToLowerInvariant()},{CsvField.Quote(r.Reason)}");
+                report?.WriteLine(ImportReport.Line(r.Line, r.Outcome.ToString().ToLowerInvariant(), r.Reason));
             }
 
             ImportCounts counts;
@@ -70,12 +70,12 @@ internal static class ImportCommand
                     counts = await AnsiConsole.Progress().StartAsync(async context =>
                     {
                         var task = context.AddTask(dryRun ? "Checking (dry run)" : "Importing", maxValue: Math.Max(total, 1));
-                        return await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress<ImportProgress>(p => task.Value = p.Counts.Done));
+                        return await importer.RunAsync(rows, new ImportRun(runId, dryRun), OnRow, new ImmediateProgress<ImportProgress>(p => task.Value = p.Counts.Done));
                     });
                 }
                 else
                 {
-                    counts = await importer.RunAsync(rows, runId, dryRun, OnRow, new ImmediateProgress<ImportProgress>(p =>
+                    counts = await importer.RunAsync(rows, new ImportRun(runId, dryRun), OnRow, new ImmediateProgress<ImportProgress>(p =>
                     {
                         if (p.Counts.Done % 1000 == 0) Console.WriteLine($"{p.Counts.Done}/{total} rows: {p.Counts}");
                     }));

@@ -57,6 +57,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IOnboardingStore, SqlOnboardingStore>();
         services.AddSingleton<IWebhookDeliveryStore, SqlWebhookDeliveryStore>();
         services.AddSingleton<IPrivacyRequestStore, SqlPrivacyRequestStore>();
+        services.AddSingleton<IImportStore, SqlImportStore>();
         return services;
     }
 }

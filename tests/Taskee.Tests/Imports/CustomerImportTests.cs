@@ -16,8 +16,8 @@ public sealed class CustomerImportTests(NodeFixture fixture) : IClassFixture<Nod
     {
         var importer = ActivatorUtilities.CreateInstance<CustomerImporter>(fixture.Node.Services);
         var rows = new List<ImportRowResult>();
-        var counts = await importer.RunAsync(ImportReader.ReadAsync(new StringReader(csv), ImportFormat.Csv), "test-" + Guid.NewGuid().ToString("N")[..8],
-            dryRun, rows.Add);
+        var counts = await importer.RunAsync(ImportReader.ReadAsync(new StringReader(csv), ImportFormat.Csv),
+            new ImportRun("test-" + Guid.NewGuid().ToString("N")[..8], dryRun), rows.Add);
         return (counts, rows);
     }
 

@@ -34,6 +34,8 @@ public sealed class ConfigurationTests
     [InlineData("--Grains:IdleTimeout=00:00:00", "Grains:IdleTimeout")]
     [InlineData("--Grains:IdleTimeout=banana", "Grains:IdleTimeout")]
     [InlineData("--Otlp:Endpoint=not a url", "Otlp:Endpoint")]
+    [InlineData("--Import:Parallelism=0", "Import:Parallelism must be between 1 and 64")]
+    [InlineData("--Import:ClaimLease=00:00:01", "Import:ClaimLease")]
     [InlineData("--Metrics:Prometheus=yes", "Metrics:Prometheus")]
     [InlineData("--Metrics:PrometheusPort=9464", "Metrics:PrometheusPort")]
     [InlineData("--Auth:Jwt:Authority=http://idp.example", "RequireHttpsMetadata")]
