@@ -157,6 +157,7 @@ public static class ApiExtensions
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();
+        app.MapMemberRoleEndpoints();
         app.MapOpsEndpoints(app.Configuration);
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();
