@@ -27,6 +27,13 @@
     return select;
   }
 
+  /** The invite form offers the same roles as the role selects, member first (the usual choice). */
+  function fillInviteRoles(roles) {
+    const select = document.getElementById('invite-role');
+    const offered = ['member', ...roles.filter((r) => r !== 'member' && (r !== 'owner' || ctx.can('roles:write')))];
+    select.replaceChildren(...offered.map((role) => { const option = document.createElement('option'); option.textContent = role; return option; }));
+  }
+
   async function load(context) {
     ctx = context;
     document.getElementById('members-conflict').hidden = true;
@@ -34,6 +41,7 @@
     etag = current;
     const writable = ctx.can('members:write');
     const roles = writable ? await roleNames() : [];
+    if (writable) fillInviteRoles(roles);
     api.fill(document.getElementById('members'), list.items, (row, m) => {
       api.cell(row, m.userId);
       api.cell(row, m.email);

@@ -28,6 +28,7 @@ public sealed class ConsoleAdminPagesBrowserTests
         await OpenPageAsync(org, "members");
         await Assertions.Expect(org.Locator("#role-anna")).ToHaveValueAsync("member");
         Assert.DoesNotContain("owner", await org.Locator("#role-anna option").AllTextContentsAsync());
+        Assert.DoesNotContain("owner", await org.Locator("#invite-role option").AllTextContentsAsync());
         await Assertions.Expect(org.Locator("#role-olga")).ToBeDisabledAsync();
         await org.SelectOptionAsync("#role-anna", "billing");
         await org.FocusAsync("#role-anna");
