@@ -174,6 +174,7 @@ public static class ApiExtensions
         app.MapUsageEndpoints();
         app.MapMemberEndpoints();
         app.MapPrivacyRequestEndpoints();
+        app.MapMemberRoleEndpoints();
         app.MapOpsEndpoints(app.Configuration);
         app.MapClusterEndpoints();
         app.MapRoleEndpoints();

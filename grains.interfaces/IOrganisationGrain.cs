@@ -63,6 +63,13 @@ public interface IOrganisationGrain : IGrainWithStringKey
     [Alias("ChangeMemberRole")]
     ValueTask<SeatChange> ChangeMemberRoleAsync(string userId, string role, ChangeContext context);
 
+    /// <summary>
+    /// An admin's role change (<c>PATCH .../members/{userId}</c>): checked and written in one transaction with the
+    /// organisation's new version and <c>member.role_changed</c>.
+    /// </summary>
+    [Alias("SetMemberRole")]
+    ValueTask<MemberRoleResult> SetMemberRoleAsync(MemberRoleRequest request, ChangeContext context);
+
     /// <summary>The current usage of every metric; null when the organisation does not exist.</summary>
     [ReadOnly, Alias("GetUsage")]
     ValueTask<IReadOnlyDictionary<string, UsageResult>?> GetUsageAsync();

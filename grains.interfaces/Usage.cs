@@ -48,6 +48,9 @@ public sealed record Member(string OrgId, string UserId, string Email, string Ro
 /// <summary>Roles a member can hold.</summary>
 public static class MemberRoles
 {
+    /// <summary>Holds roles and SSO: only an owner makes or unmakes one, and the last one stays.</summary>
+    public const string Owner = "owner";
+
     public static readonly IReadOnlyList<string> BuiltIn = ["owner", "admin", "billing", "auditor", "member"];
 }
 

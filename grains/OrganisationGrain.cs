@@ -324,6 +324,23 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         return await _store.ChangeMemberRoleAsync(OrgId, userId, role, context);
     }
 
+    public async ValueTask<MemberRoleResult> SetMemberRoleAsync(MemberRoleRequest request, ChangeContext context)
+    {
+        if (_organisation is null) return new MemberRoleResult(MemberRoleStatus.NoSuchOrganisation, null, 0);
+        // The grain's copy is the organisation's only one: a stale If-Match is refused here without a database trip.
+        if (request.ExpectedVersion is { } expected && expected != _organisation.Version)
+            return new MemberRoleResult(MemberRoleStatus.VersionMismatch, null, _organisation.Version);
+        var result = await _store.SetMemberRoleAsync(OrgId, request, context);
+        if (result.Status == MemberRoleStatus.Done && result.Version != _organisation.Version
+            && await _organisations.GetAsync(OrgId, CancellationToken.None) is { } stored)
+        {
+            // The store bumped the version (and its time) in the role change's transaction: take them as stored.
+            _organisation = stored;
+            ApplySettings(_runtime.Clock.GetUtcNow());
+        }
+        return result;
+    }
+
     // ---- Writing usage --------------------------------------------------------------------------------
 
     public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);

@@ -70,9 +70,11 @@ public static class MemberEndpoints
     }
 
     public static async Task<Results<Ok<MemberList>, ProblemHttpResult>> ListAsync(
-        string orgId, OrganisationGrains grains, IUsageStore store, CancellationToken ct)
+        string orgId, OrganisationGrains grains, IUsageStore store, HttpContext http, CancellationToken ct)
     {
-        if (await grains.GetAsync(orgId, ct) is null) return Problems.OrganisationNotFound(orgId);
+        if (await grains.GetAsync(orgId, ct) is not { } grain) return Problems.OrganisationNotFound(orgId);
+        // The organisation's ETag: what a role change (PATCH .../members/{userId}) sends as If-Match.
+        if (await grain.GetOrganisationAsync() is { } organisation) ETags.Set(http, ETags.Format(organisation.Version));
         var members = await store.ListMembersAsync(orgId, ct);
         return TypedResults.Ok(new MemberList(members.Select(MemberResponse.From).ToList()));
     }

@@ -36,6 +36,13 @@ public interface IUsageStore
     /// <summary>Sets a member's role with a <c>member.role_changed</c> event; nothing is written when it already has it.</summary>
     Task<SeatChange> ChangeMemberRoleAsync(string orgId, string userId, string role, ChangeContext context, CancellationToken ct = default);
 
+    /// <summary>
+    /// An admin's role change in one transaction: checks the organisation's version, that the role exists (built-in or
+    /// the organisation's), the owner rules, then sets the role, bumps the organisation's version and writes
+    /// <c>member.role_changed</c>. An unchanged role writes nothing.
+    /// </summary>
+    Task<MemberRoleResult> SetMemberRoleAsync(string orgId, MemberRoleRequest request, ChangeContext context, CancellationToken ct = default);
+
     Task<long> CountMembersAsync(string orgId, CancellationToken ct = default);
 
     Task<IReadOnlyList<Member>> ListMembersAsync(string orgId, CancellationToken ct = default);

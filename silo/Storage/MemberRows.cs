@@ -19,6 +19,20 @@ internal static class MemberRows
         public string Role { get; set; } = "";
     }
 
+    /// <summary>A member as stored, with the time it was added.</summary>
+    public sealed class StoredRow
+    {
+        public string OrgId { get; set; } = "";
+        public string UserId { get; set; } = "";
+        public string Email { get; set; } = "";
+        public string Role { get; set; } = "";
+        public string AddedAt { get; set; } = "";
+
+        public Member ToMember() => new(OrgId, UserId, Email, Role, Iso.Parse(AddedAt));
+    }
+
+    public const string StoredColumns = "org_id, user_id, email, role, added_at";
+
     private static string Target(string orgId, string userId) => $"organisations/{orgId}/members/{userId}";
 
     private static string Json(string userId, string email, string role) => JsonSerializer.Serialize(new { userId, email, role });
@@ -26,6 +40,18 @@ internal static class MemberRows
     public static Task<Row?> FindAsync(DbConnection connection, DbTransaction transaction, string orgId, string userId) =>
         connection.QuerySingleOrDefaultAsync<Row?>(
             "SELECT user_id, email, role FROM members WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, transaction);
+
+    public static async Task<Member?> GetAsync(DbConnection connection, DbTransaction transaction, string orgId, string userId) =>
+        (await connection.QuerySingleOrDefaultAsync<StoredRow?>(
+            $"SELECT {StoredColumns} FROM members WHERE org_id = @orgId AND user_id = @userId", new { orgId, userId }, transaction))?.ToMember();
+
+    /// <summary>A built-in role, or one of the organisation's custom roles.</summary>
+    public static async Task<bool> RoleExistsAsync(DbConnection connection, DbTransaction transaction, string orgId, string role) =>
+        MemberRoles.BuiltIn.Contains(role)
+        || await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM org_roles WHERE org_id = @orgId AND role = @role", new { orgId, role }, transaction) > 0;
+
+    public static Task<long> CountOwnersAsync(DbConnection connection, DbTransaction transaction, string orgId) =>
+        connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM members WHERE org_id = @orgId AND role = @owner", new { orgId, owner = MemberRoles.Owner }, transaction);
 
     /// <summary>The member with this e-mail, compared case-insensitively; the first by user id when there are several.</summary>
     public static Task<Row?> FindByEmailAsync(DbConnection connection, DbTransaction transaction, string orgId, string email) =>

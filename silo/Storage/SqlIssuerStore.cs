@@ -51,17 +51,6 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
         public RefreshFamily Family => new(FamilyId, OrgId, MemberId, Amr);
     }
 
-    private sealed class MemberRow
-    {
-        public string OrgId { get; set; } = "";
-        public string UserId { get; set; } = "";
-        public string Email { get; set; } = "";
-        public string Role { get; set; } = "";
-        public string AddedAt { get; set; } = "";
-
-        public Member ToMember() => new(OrgId, UserId, Email, Role, Iso.Parse(AddedAt));
-    }
-
     public async Task<IReadOnlyList<SigningKeyRecord>> ListKeysAsync(CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
@@ -129,8 +118,8 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
                 return new RedeemResult(RedeemStatus.Reused, family, null);
             }
 
-            var member = await connection.QuerySingleOrDefaultAsync<MemberRow>(
-                "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @OrgId AND user_id = @MemberId",
+            var member = await connection.QuerySingleOrDefaultAsync<MemberRows.StoredRow>(
+                $"SELECT {MemberRows.StoredColumns} FROM members WHERE org_id = @OrgId AND user_id = @MemberId",
                 new { family.OrgId, family.MemberId }, transaction);
             if (member is null)
             {
@@ -168,8 +157,8 @@ public sealed class SqlIssuerStore(SqlDialect dialect, TimeProvider clock) : Sql
     {
         await using var connection = await OpenAsync(ct);
         // lower() on both sides uses the members_email index; e-mail addresses are compared as ASCII in practice.
-        var row = await connection.QueryFirstOrDefaultAsync<MemberRow>(new CommandDefinition(
-            "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @orgId AND lower(email) = lower(@email) ORDER BY user_id",
+        var row = await connection.QueryFirstOrDefaultAsync<MemberRows.StoredRow>(new CommandDefinition(
+            $"SELECT {MemberRows.StoredColumns} FROM members WHERE org_id = @orgId AND lower(email) = lower(@email) ORDER BY user_id",
             new { orgId, email }, cancellationToken: ct));
         return row?.ToMember();
     }

@@ -18,15 +18,6 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
         public long Allowed { get; set; }
     }
 
-    private sealed class MemberRow
-    {
-        public string OrgId { get; set; } = "";
-        public string UserId { get; set; } = "";
-        public string Email { get; set; } = "";
-        public string Role { get; set; } = "";
-        public string AddedAt { get; set; } = "";
-    }
-
     public async Task<ConsumeKeyRecord?> FindConsumeKeyAsync(string orgId, string idempotencyKey, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
@@ -90,6 +81,29 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
             return changed is null ? SeatChange.NotMember : SeatChange.Done;
         }, ct);
 
+    public Task<MemberRoleResult> SetMemberRoleAsync(string orgId, MemberRoleRequest request, ChangeContext context, CancellationToken ct = default) =>
+        InTransactionAsync(async (connection, transaction) =>
+        {
+            var version = await connection.QuerySingleOrDefaultAsync<long?>(
+                $"SELECT version FROM organisations WHERE id = @orgId{Dialect.ForUpdate}", new { orgId }, transaction);
+            if (version is not { } current) return new MemberRoleResult(MemberRoleStatus.NoSuchOrganisation, null, 0);
+            MemberRoleResult Refused(MemberRoleStatus status) => new(status, null, current);
+            if (request.ExpectedVersion is { } expected && expected != current) return Refused(MemberRoleStatus.VersionMismatch);
+            if (await MemberRows.FindAsync(connection, transaction, orgId, request.UserId) is not { } member) return Refused(MemberRoleStatus.NotMember);
+            if (!await MemberRows.RoleExistsAsync(connection, transaction, orgId, request.Role)) return Refused(MemberRoleStatus.UnknownRole);
+            if (member.Role == request.Role) return new MemberRoleResult(MemberRoleStatus.Done, await MemberRows.GetAsync(connection, transaction, orgId, request.UserId), current);
+
+            var touchesOwner = member.Role == MemberRoles.Owner || request.Role == MemberRoles.Owner;
+            if (touchesOwner && !request.MayChangeOwners) return Refused(MemberRoleStatus.OwnerChangeNotAllowed);
+            if (member.Role == MemberRoles.Owner && await MemberRows.CountOwnersAsync(connection, transaction, orgId) == 1) return Refused(MemberRoleStatus.LastOwner);
+
+            var now = clock.GetUtcNow();
+            await MemberRows.SetRoleAsync(connection, transaction, Dialect, orgId, request.UserId, request.Role, context, now);
+            await connection.ExecuteAsync("UPDATE organisations SET version = version + 1, updated_at = @updatedAt WHERE id = @orgId",
+                new { orgId, updatedAt = Iso.ToText(OrganisationStamp.ToMilliseconds(now)) }, transaction);
+            return new MemberRoleResult(MemberRoleStatus.Done, await MemberRows.GetAsync(connection, transaction, orgId, request.UserId), current + 1);
+        }, ct);
+
     public async Task<long> CountMembersAsync(string orgId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
@@ -100,10 +114,10 @@ public sealed class SqlUsageStore(SqlDialect dialect, TimeProvider clock) : SqlS
     public async Task<IReadOnlyList<Member>> ListMembersAsync(string orgId, CancellationToken ct = default)
     {
         await using var connection = await OpenAsync(ct);
-        var rows = await connection.QueryAsync<MemberRow>(new CommandDefinition(
-            "SELECT org_id, user_id, email, role, added_at FROM members WHERE org_id = @orgId ORDER BY user_id",
+        var rows = await connection.QueryAsync<MemberRows.StoredRow>(new CommandDefinition(
+            $"SELECT {MemberRows.StoredColumns} FROM members WHERE org_id = @orgId ORDER BY user_id",
             new { orgId }, cancellationToken: ct));
-        return rows.Select(r => new Member(r.OrgId, r.UserId, r.Email, r.Role, Iso.Parse(r.AddedAt))).ToList();
+        return rows.Select(r => r.ToMember()).ToList();
     }
 
     private Task<int> RecordThresholdsAsync(DbConnection connection, DbTransaction transaction, CounterKey key, long used, long limit) =>

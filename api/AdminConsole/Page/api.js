@@ -74,8 +74,20 @@ window.Taskee = window.Taskee || {};
     return b;
   }
 
+  /** A row action: its accessible name says which row it acts on ("Remove anna"), for screen readers and tests. */
+  function action(cell, label, className, name, onClick) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = className;
+    b.textContent = label;
+    b.setAttribute('aria-label', label + ' ' + name);
+    b.addEventListener('click', onClick);
+    cell.appendChild(b);
+    return b;
+  }
+
   const path = (...parts) => '/v1/' + parts.map(encodeURIComponent).join('/');
 
-  Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, path };
+  Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, action, path };
   Taskee.pages = Taskee.pages || {};
 })();

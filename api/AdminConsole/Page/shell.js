@@ -3,6 +3,8 @@
 (() => {
   const { api } = Taskee;
   const order = ['overview', 'settings', 'members', 'keys', 'audit', 'organisations', 'flags'];
+  // The organisation admin's pages of issue 16's second slice, after Members.
+  order.splice(order.indexOf('members') + 1, 0, 'roles', 'sso', 'webhooks');
   // Modules this console offers only when the organisation's plan includes them; otherwise the menu names the plans that do.
   const gated = [['sso', 'SSO'], ['api_access', 'Webhooks'], ['custom_roles', 'Custom roles'], ['audit_export', 'Audit export']];
   let me = null;
@@ -31,7 +33,9 @@
 
   function available(name) {
     const page = Taskee.pages[name];
-    return (!page.permission || ctx.can(page.permission)) && (!page.orgScoped || !!ctx.orgId());
+    return (!page.permission || ctx.can(page.permission)) && (!page.orgScoped || !!ctx.orgId())
+      // A plan feature the caller's own organisation lacks: the menu names the plans instead (platform staff see the page, which says so).
+      && (!page.feature || !me.orgId || ctx.hasFeature(page.feature));
   }
 
   function buildMenu() {
@@ -66,7 +70,10 @@
     buildMenu();
     const page = Taskee.pages[name];
     if (!initialised.has(name)) { page.init(); initialised.add(name); }
+    // data-loaded names the page once its data is shown: what a test (or a script) waits for after navigating.
+    document.body.removeAttribute('data-loaded');
     try { await page.load(ctx); } catch (error) { api.report(error); }
+    document.body.dataset.loaded = name;
   }
 
   async function start() {

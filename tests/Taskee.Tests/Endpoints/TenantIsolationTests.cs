@@ -23,6 +23,7 @@ public sealed class TenantIsolationTests(NodeFixture fixture) : IClassFixture<No
         { "POST", "/v1/organisations/{b}/api-keys", """{"name":"x","scopes":["admin"]}""" },
         { "GET", "/v1/organisations/{b}/api-keys", null },
         { "DELETE", "/v1/organisations/{b}/api-keys/{bKey}", null },
+        { "PATCH", "/v1/organisations/{b}/members/anyone", """{"role":"admin"}""" },
         { "GET", "/v1/organisations/{b}/onboarding", null },
         { "PUT", "/v1/organisations/{b}/onboarding/steps/dpa_signed", """{"done":true}""" },
     };

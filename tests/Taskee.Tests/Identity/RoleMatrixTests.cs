@@ -29,6 +29,7 @@ public sealed class RoleMatrixTests(JwtFixture fixture) : IClassFixture<JwtFixtu
         ("GET", "/v1/organisations/{org}/members", null, Permissions.MembersRead),
         ("POST", "/v1/organisations/{org}/members", """{"userId":"u1","email":"u1@example.com","role":"member"}""", Permissions.MembersWrite),
         ("DELETE", "/v1/organisations/{org}/members/nobody", null, Permissions.MembersWrite),
+        ("PATCH", "/v1/organisations/{org}/members/nobody", """{"role":"admin"}""", Permissions.MembersWrite),
         ("GET", "/v1/organisations/{org}/roles", null, Permissions.RolesRead),
         ("PUT", "/v1/organisations/{org}/roles/reader", """{"permissions":["org:read"]}""", Permissions.RolesWrite),
         ("DELETE", "/v1/organisations/{org}/roles/reader", null, Permissions.RolesWrite),
