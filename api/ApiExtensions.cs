@@ -156,6 +156,7 @@ public static class ApiExtensions
         app.MapAuditEndpoints();
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
+        app.MapUsageHistoryEndpoints();
         app.MapMemberEndpoints();
         app.MapOpsEndpoints(app.Configuration);
         app.MapClusterEndpoints();
