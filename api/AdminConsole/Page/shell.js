@@ -3,6 +3,9 @@
 (() => {
   const { api } = Taskee;
   const order = ['overview', 'settings', 'members', 'keys', 'audit', 'organisations', 'flags'];
+  // Issue 16's usage, SLA, billing and platform pages (usage.js, sla.js, billing.js, plans.js, leads.js).
+  order.splice(order.indexOf('audit') + 1, 0, 'usage', 'sla', 'billing');
+  order.push('plans', 'leads');
   // Modules this console offers only when the organisation's plan includes them; otherwise the menu names the plans that do.
   const gated = [['sso', 'SSO'], ['api_access', 'Webhooks'], ['custom_roles', 'Custom roles'], ['audit_export', 'Audit export']];
   let me = null;
@@ -14,6 +17,7 @@
   const ctx = {
     can: (permission) => !!me && me.permissions.includes(permission),
     orgId: () => (me && me.orgId) || openedOrg,
+    ownOrg: () => !!(me && me.orgId),
     open: (orgId) => { openedOrg = orgId; buildMenu(); },
     hasFeature: (feature) => !!(features[feature] && features[feature].enabled),
     plansWith: (feature) => plans.filter((p) => !p.custom && p.features.includes(feature)).map((p) => p.id).join(', ') || '–',
@@ -31,7 +35,7 @@
 
   function available(name) {
     const page = Taskee.pages[name];
-    return (!page.permission || ctx.can(page.permission)) && (!page.orgScoped || !!ctx.orgId());
+    return (!page.permission || ctx.can(page.permission)) && (!page.orgScoped || !!ctx.orgId()) && (!page.gate || page.gate(ctx));
   }
 
   function buildMenu() {
@@ -52,6 +56,13 @@
         const li = document.createElement('li');
         li.className = 'locked';
         li.textContent = Taskee.t('menu.locked', label, ctx.plansWith(feature));
+        items.appendChild(li);
+      }
+      // Pages gated by something other than one plan feature say themselves what would offer them.
+      for (const name of order.filter((n) => Taskee.pages[n].gate && !Taskee.pages[n].gate(ctx) && ctx.can(Taskee.pages[n].permission))) {
+        const li = document.createElement('li');
+        li.className = 'locked';
+        li.textContent = Taskee.pages[name].locked();
         items.appendChild(li);
       }
     }

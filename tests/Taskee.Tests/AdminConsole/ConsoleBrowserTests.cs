@@ -130,7 +130,7 @@ public sealed class ConsoleBrowserTests
         Assert.Equal(401, await member.EvaluateAsync<int>("async () => (await fetch('/v1/me')).status"));
     }
 
-    private static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, string baseAddress)
+    internal static async Task<(IPage Page, List<string> Errors)> OpenAsync(IBrowser browser, string baseAddress)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
@@ -142,7 +142,7 @@ public sealed class ConsoleBrowserTests
         return (page, errors);
     }
 
-    private static async Task SignInAsync(IPage page, string credential)
+    internal static async Task SignInAsync(IPage page, string credential)
     {
         await page.FillAsync("#credential", credential);
         await page.ClickAsync("#credential-submit");
@@ -165,14 +165,14 @@ public sealed class ConsoleBrowserTests
         await Assertions.Expect(page.Locator("#page-organisations")).ToBeVisibleAsync();
     }
 
-    private static async Task AssertAccessibleAsync(IPage page)
+    internal static async Task AssertAccessibleAsync(IPage page)
     {
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, string.Join("\n", serious.Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Select(n => n.Html))})")));
     }
 
-    private static async Task Screenshot(IPage page, string name)
+    internal static async Task Screenshot(IPage page, string name)
     {
         var artifacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(artifacts);
