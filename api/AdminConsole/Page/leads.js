@@ -65,6 +65,7 @@
     document.getElementById('lead-owner').value = data.owner || '';
     document.getElementById('lead-notes').value = data.notes || '';
     for (const field of ['lead-status', 'lead-owner', 'lead-notes']) document.getElementById(field).disabled = !ctx.can('platform:leads:write');
+    await Taskee.quotes.show(ctx, data);
   }
 
   async function load(context) {

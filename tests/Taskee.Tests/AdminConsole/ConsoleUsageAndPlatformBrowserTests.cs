@@ -8,7 +8,7 @@ namespace Taskee.Tests.AdminConsole;
 
 /// <summary>
 /// Issue 16's further console pages in Debian's Chromium: an organisation admin reads usage charts and the SLA report;
-/// a platform admin links billing, edits a custom plan and moves a lead; platform support reads all of it and is offered
+/// a platform admin links billing, edits a custom plan, moves a lead and decides its quote; platform support reads all of it and is offered
 /// no edit. Each action's audit event appears; no page logs an error; axe finds nothing serious.
 /// </summary>
 [Trait("Category", "Browser")]
@@ -133,8 +133,24 @@ public sealed class ConsoleUsageAndPlatformBrowserTests
         await Assertions.Expect(platform.Locator("#lead-conflict")).ToBeVisibleAsync();
         await platform.ClickAsync("#lead-conflict-reload");
         await Assertions.Expect(platform.Locator("#lead-owner")).ToHaveValueAsync("Joost");
+
+        // A quote for the lead from the price book's choices, its documents, then marked lost.
+        await platform.SelectOptionAsync("#quote-plan", "enterprise");
+        await platform.FillAsync("#quote-seats", "60");
+        await platform.CheckAsync("#quote-addon-sso");
+        await platform.SelectOptionAsync("#quote-sla", "business");
+        await platform.ClickAsync("#quote-submit");
+        await Assertions.Expect(platform.Locator("#quotes tbody tr").First).ToContainTextAsync("v1");
+        var quote = (await admin.GetJsonAsync($"/v1/quotes?leadId={leadId}"))["items"]!.AsArray().Single()!;
+        var quoteId = quote["id"]!.GetValue<string>();
+        await Assertions.Expect(platform.Locator("#quotes tbody a", new() { HasText = "order-form" }))
+            .ToHaveAttributeAsync("href", $"/v1/quotes/{quoteId}/documents/order-form?format=html&lang=nl");
         await AssertAccessibleAsync(platform);
         await Screenshot(platform, "leads");
+        await platform.ClickAsync($"button[aria-label='Verloren {quote["number"]!.GetValue<string>()} v1']");
+        await Assertions.Expect(platform.Locator("#quotes tbody tr").First).ToContainTextAsync("lost");
+        Assert.Equal("lost", (await admin.GetJsonAsync($"/v1/quotes/{quoteId}"))["status"]!.GetValue<string>());
+        Assert.Equal(["quote.created", "quote.lost"], (await PlatformAudit.EventsAboutAsync(admin, $"quotes/{quoteId}")).Select(e => e["action"]!.GetValue<string>()));
         Assert.All(platformErrors, e => Assert.Contains("412", e)); // the refused save, logged by the browser itself
 
         // Platform support reads plans, leads and billing and is offered no edit; a forced plan edit is refused.
@@ -148,6 +164,8 @@ public sealed class ConsoleUsageAndPlatformBrowserTests
         await support.ClickAsync("#leads a:text-is('Zorggroep Console')");
         await Assertions.Expect(support.Locator("#lead-submit")).ToBeHiddenAsync();
         await Assertions.Expect(support.Locator("#lead-status")).ToBeDisabledAsync();
+        await Assertions.Expect(support.Locator("#quotes tbody")).ToContainTextAsync("lost");
+        await Assertions.Expect(support.Locator("#quote-form")).ToBeHiddenAsync();
         await support.ClickAsync("#menu-organisations");
         await support.ClickAsync($"#orgs a:text-is('{orgId}')");
         await support.ClickAsync("#menu-billing");
