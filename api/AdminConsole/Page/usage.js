@@ -13,7 +13,10 @@
       'usage.level': 'Hoogste stand die dag' },
   });
 
-  const number = (n) => Number(n).toLocaleString(Taskee.language() === 'en' ? 'en-GB' : 'nl-NL');
+  const locale = () => (Taskee.language() === 'en' ? 'en-GB' : 'nl-NL');
+  const number = (n) => Number(n).toLocaleString(locale());
+  // The axis has room for a few characters: 107 mld. rather than 107.374.182.400 (the table has the exact figure).
+  const compact = (n) => Number(n).toLocaleString(locale(), { notation: 'compact', maximumFractionDigits: 1 });
   const dayOf = (iso) => iso.slice(0, 10);
 
   /** Every day of the period; ai_calls add up from the period's start, gauges are their level; today is the live figure. */
@@ -81,7 +84,7 @@
       figure.id = 'usage-chart-' + name;
       const caption = document.createElement('figcaption');
       caption.textContent = Taskee.t('usage.chart', name, number(metric.used), number(metric.limit));
-      figure.append(caption, Taskee.barChart(caption.textContent, days, metric.limit, number), table(name, metric, days));
+      figure.append(caption, Taskee.barChart(caption.textContent, days, metric.limit, compact), table(name, metric, days));
       charts.appendChild(figure);
     }
   }

@@ -30,7 +30,7 @@ public sealed class ConsoleUsageAndPlatformBrowserTests
         var admin = node.Admin();
         var orgId = TestApi.NewOrgId("usage");
         await admin.CreateOrganisationAsync(orgId);
-        await admin.UsageAsync(orgId, "ai_calls", "consume", 30);
+        await admin.UsageAsync(orgId, "ai_calls", "consume", 12_500);
         await admin.UsageAsync(orgId, "storage_bytes", "consume", 512);
         await node.FlushAsync();
         var leadId = await LeadForms.CreateAsync(node.CreateClient(), LeadForms.Qualified("Zorggroep Console"));
@@ -46,12 +46,12 @@ public sealed class ConsoleUsageAndPlatformBrowserTests
         await org.Keyboard.PressAsync("Enter");
         await Assertions.Expect(org.Locator("#page-usage")).ToBeVisibleAsync();
         await Assertions.Expect(org.Locator("#usage tbody")).ToContainTextAsync("ai_calls");
-        await Assertions.Expect(org.Locator("#usage-chart-ai_calls svg rect.chart-bar")).ToHaveCountAsync(1); // today's 30; no other day used any
+        await Assertions.Expect(org.Locator("#usage-chart-ai_calls svg rect.chart-bar")).ToHaveCountAsync(1); // today's 12,500; no other day used any
         await Assertions.Expect(org.Locator("#usage-chart-ai_calls svg rect.chart-bar")).ToBeVisibleAsync();
         Assert.Equal(1, await org.Locator("#usage-chart-ai_calls svg line.chart-limit").CountAsync());
         await org.Locator("#usage-chart-ai_calls summary").FocusAsync();
         await org.Keyboard.PressAsync("Enter");
-        await Assertions.Expect(org.Locator("#usage-table-ai_calls tbody")).ToContainTextAsync("30");
+        await Assertions.Expect(org.Locator("#usage-table-ai_calls tbody")).ToContainTextAsync("12.500");
         await Assertions.Expect(org.Locator("#usage-chart-storage_bytes figcaption")).ToContainTextAsync("512");
         await AssertAccessibleAsync(org);
         await Screenshot(org, "usage");

@@ -66,7 +66,7 @@ public sealed class UsageHistoryTests
     public async Task A_busy_organisation_gets_its_history_from_the_flush_timer_without_being_asked()
     {
         await using var database = await TestDatabase.CreateAsync();
-        await using var node = await new TaskeeNode(database, new Dictionary<string, string?> { ["Quota:HistoryInterval"] = "00:00:01" }).StartAsync();
+        await using var node = await new TaskeeNode(database).StartAsync();
         var admin = node.Admin();
         var id = TestApi.NewOrgId("t");
         await admin.CreateOrganisationAsync(id);
