@@ -172,6 +172,7 @@ public static class ApiExtensions
         app.MapOffboardingEndpoints();
         app.MapApiKeyEndpoints();
         app.MapUsageEndpoints();
+        app.MapUsageHistoryEndpoints();
         app.MapMemberEndpoints();
         app.MapPrivacyRequestEndpoints();
         app.MapMemberRoleEndpoints();

@@ -63,7 +63,7 @@ internal sealed partial class OrganisationGrain : IOrganisationScimGrain
 
     private ScimWriteResult<ScimUser> CountSeats(ScimWriteResult<ScimUser> result, long seats)
     {
-        if (result.Status != ScimWriteStatus.NoSuchOrganisation) Seats.Used = Seats.Reserved = Seats.PersistedUsed = seats;
+        if (result.Status != ScimWriteStatus.NoSuchOrganisation) SeatsChanged(seats);
         return result;
     }
 }

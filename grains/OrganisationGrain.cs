@@ -30,6 +30,8 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
     private readonly MetricCounter[] _counters;
     private readonly IScimStore _scim;
     private readonly Scim.ScimGroupRoleMapping _groupRoles;
+    private readonly IUsageHistoryStore _historyStore;
+    private readonly UsageHistoryBuffer _history = new();
 
     private Organisation? _organisation;
     private Entitlements? _entitlements;
@@ -41,8 +43,9 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
     public OrganisationGrain(
         [PersistentState("usage", ProviderNames.UsageStorage)] IPersistentState<UsageState> usage,
         IOrganisationStore organisations, IUsageStore store, CatalogCache catalog, QuotaRuntime runtime,
-        IScimStore scim, Scim.ScimGroupRoleMapping groupRoles)
+        IScimStore scim, Scim.ScimGroupRoleMapping groupRoles, IUsageHistoryStore historyStore)
     {
+        _historyStore = historyStore;
         _scim = scim;
         _groupRoles = groupRoles;
         _usage = usage;
@@ -97,6 +100,7 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         if (_organisation is null || _fenced) return;
         // Gives the reservation back: the next activation starts exactly where this one stopped.
         await WriteUsageAsync(WriteReason.Deactivating);
+        await WriteHistoryAsync();
     }
 
     // ---- Settings -----------------------------------------------------------------------------------
@@ -185,6 +189,7 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         var now = _runtime.Clock.GetUtcNow();
         if (now.UtcTicks >= counter.PeriodEndTicks)
         {
+            _history.Capture(_counters, now); // the ending period's last use, before the counter starts from nothing
             counter.PeriodKey = "";
             counter.EnterPeriod(_organisation!.BillingAnchor, now);
         }
@@ -306,7 +311,7 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         if (_organisation is null) return SeatChange.NoSuchOrganisation;
         RefreshIfCatalogChanged();
         var (result, seats) = await _store.AddMemberAsync(member, Seats.Limit, context);
-        Seats.Used = Seats.Reserved = Seats.PersistedUsed = seats;
+        SeatsChanged(seats);
         return result;
     }
 
@@ -314,7 +319,7 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
     {
         if (_organisation is null) return SeatChange.NoSuchOrganisation;
         var (result, seats) = await _store.RemoveMemberAsync(OrgId, userId, context);
-        Seats.Used = Seats.Reserved = Seats.PersistedUsed = seats;
+        SeatsChanged(seats);
         return result;
     }
 
@@ -341,6 +346,13 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         return result;
     }
 
+    /// <summary>The seats members hold now; the flush timer's next tick takes the level into the usage history.</summary>
+    private void SeatsChanged(long seats)
+    {
+        Seats.Used = Seats.Reserved = Seats.PersistedUsed = seats;
+        EnsureFlushTimer();
+    }
+
     // ---- Writing usage --------------------------------------------------------------------------------
 
     public ValueTask<string> GetSiloAsync() => ValueTask.FromResult(RuntimeIdentity);
@@ -354,15 +366,42 @@ internal sealed partial class OrganisationGrain : Grain, IOrganisationGrain
         return Task.CompletedTask;
     }
 
-    public Task FlushAsync() => _organisation is null || _fenced ? Task.CompletedTask : WriteUsageAsync(WriteReason.Asked);
+    public async Task FlushAsync()
+    {
+        if (_organisation is null || _fenced) return;
+        await WriteUsageAsync(WriteReason.Asked);
+        await WriteHistoryAsync();
+    }
 
     private async Task TimerTickAsync()
     {
         await WriteUsageAsync(WriteReason.Timer);
-        if (_counters.All(c => c.Metric == Metrics.Seats || (c.Reserved == c.Used && c.SpentSinceFlush == 0)))
+        var stopping = _counters.All(c => c.Metric == Metrics.Seats || (c.Reserved == c.Used && c.SpentSinceFlush == 0));
+        var now = _runtime.Clock.GetUtcNow();
+        _history.Capture(_counters, now);
+        // A busy organisation writes its history once per interval, not once per tick; a stopping timer writes what is left.
+        if (!_fenced && (stopping || now - _history.LastWritten >= _runtime.Options.HistoryInterval)) await WriteHistoryAsync();
+        if (stopping)
         {
             _flushTimer?.Dispose(); // nothing held: the next reservation starts it again
             _flushTimer = null;
+        }
+    }
+
+    /// <summary>Writes the daily usage seen since the last write; on a storage failure it stays pending for the next one.</summary>
+    private async Task WriteHistoryAsync()
+    {
+        var now = _runtime.Clock.GetUtcNow();
+        _history.Capture(_counters, now);
+        if (_history.IsEmpty) return;
+        try
+        {
+            await _historyStore.RecordAsync(OrgId, _history.Pending());
+            _history.Written(now);
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            QuotaLog.HistoryWriteFailed(_runtime.Logger, ex, OrgId);
         }
     }
 

@@ -81,6 +81,7 @@ public static class DataInventory
         ["lead_status_history"] = "stages a lead went through, with times",
         ["onboardings"] = "which quote and lead became which organisation",
         ["onboarding_steps"] = "an organisation's onboarding checklist",
+        ["usage_history"] = "an organisation's daily usage per metric",
         ["price_books"] = "prices of the pricing calculator",
         ["quotes"] = "priced quotes by lead id: plan, seats, add-ons, totals (QuoteInput holds no contact)",
         ["data_protection_keys"] = "ASP.NET Data Protection's key ring",

@@ -14,6 +14,13 @@ public sealed class QuotaOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00", ErrorMessage = "Quota:FlushInterval must be between 00:00:00.010 and 00:01:00.")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How often a busy organisation grain writes its daily usage history (table usage_history); an idle one writes it when
+    /// its flush timer stops and on deactivation. Longer means fewer writes and a chart that lags by up to this much.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Quota:HistoryInterval must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan HistoryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Largest reservation in units, whatever the rate: bounds what a crashed silo can strand.</summary>
     [Range(1, long.MaxValue, ErrorMessage = "Quota:MaxLease must be at least 1.")]
     public long MaxLease { get; set; } = 1_000_000;

@@ -40,4 +40,7 @@ public interface IQuoteStore
     Task<QuoteRecord?> CreateAsync(QuoteRecord quote, Func<QuoteRecord, AuditRecord> audit, ChangeContext context, CancellationToken ct = default);
 
     Task<QuoteRecord?> GetAsync(string quoteId, CancellationToken ct = default);
+
+    /// <summary>Quotes newest first, of one lead and in one status when given; <paramref name="before"/> is the last id of the previous page.</summary>
+    Task<IReadOnlyList<QuoteRecord>> ListAsync(string? leadId, string? status, string? before, int limit, CancellationToken ct = default);
 }

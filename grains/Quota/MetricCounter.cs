@@ -32,6 +32,10 @@ internal sealed class MetricCounter(string metric)
     /// <summary>The highest of 75/90/100 % already recorded as an audit event in this period.</summary>
     public int ThresholdRecorded;
 
+    /// <summary>The <see cref="Used"/> and UTC day last taken into the usage history (<see cref="UsageHistoryBuffer"/>).</summary>
+    public long HistoryUsed;
+    public DateOnly HistoryDay;
+
     /// <summary>
     /// The hot path: admits <paramref name="amount"/> when it fits the limit and the reservation. No I/O, no allocation.
     /// False when the caller must decide more slowly (period over, or the reservation must grow first).
@@ -85,7 +89,7 @@ internal sealed class MetricCounter(string metric)
         PeriodKey = period.Key;
         PeriodEnd = period.End;
         PeriodEndTicks = period.End.UtcTicks;
-        Used = Reserved = PersistedUsed = 0;
+        Used = Reserved = PersistedUsed = HistoryUsed = 0;
         ThresholdRecorded = 0;
     }
 
@@ -96,6 +100,7 @@ internal sealed class MetricCounter(string metric)
         Used = Math.Max(stored.Used, stored.Reserved);
         Reserved = Used;
         PersistedUsed = stored.Used;
+        HistoryUsed = Used; // what earlier activations used is in the history already (or lost with a crash)
     }
 
     public long Remaining => Math.Max(0, Limit - Used);

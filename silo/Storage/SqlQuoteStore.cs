@@ -11,8 +11,9 @@ namespace Taskee.Silo.Storage;
 public sealed class SqlQuoteStore(SqlDialect dialect) : SqlStore(dialect), IQuoteStore
 {
     /// <summary>What a read of a quote selects (the onboarding store reads quotes the same way).</summary>
-    internal const string SelectQuote =
-        "SELECT id, number, version, lead_id, input, result, valid_until, created_at, status, decided_at, organisation_id FROM quotes WHERE id = @quoteId";
+    internal const string SelectQuote = $"SELECT {QuoteColumns} FROM quotes WHERE id = @quoteId";
+
+    private const string QuoteColumns = "id, number, version, lead_id, input, result, valid_until, created_at, status, decided_at, organisation_id";
 
     internal sealed class QuoteRow
     {
@@ -82,6 +83,20 @@ public sealed class SqlQuoteStore(SqlDialect dialect) : SqlStore(dialect), IQuot
         var count = await connection.ExecuteScalarAsync<long>(
             "SELECT COUNT(DISTINCT number) FROM quotes WHERE number LIKE @pattern", new { pattern = prefix + "%" }, transaction);
         return $"{prefix}{count + 1:0000}";
+    }
+
+    public async Task<IReadOnlyList<QuoteRecord>> ListAsync(string? leadId, string? status, string? before, int limit, CancellationToken ct = default)
+    {
+        var conditions = new List<string>();
+        if (leadId is not null) conditions.Add("lead_id = @leadId");
+        if (status is not null) conditions.Add("status = @status");
+        if (before is not null) conditions.Add("id < @before");
+        var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
+        await using var connection = await OpenAsync(ct);
+        var rows = await connection.QueryAsync<QuoteRow>(new CommandDefinition(
+            $"SELECT {QuoteColumns} FROM quotes {where} ORDER BY id DESC LIMIT @limit",
+            new { leadId, status, before, limit }, cancellationToken: ct));
+        return rows.Select(r => r.ToRecord()).ToList();
     }
 
     public async Task<QuoteRecord?> GetAsync(string quoteId, CancellationToken ct = default)

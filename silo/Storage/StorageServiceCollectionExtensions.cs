@@ -41,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, SqlApiKeyStore>();
         services.AddSingleton<IIdempotencyStore, SqlIdempotencyStore>();
         services.AddSingleton<IUsageStore, SqlUsageStore>();
+        services.AddSingleton<IUsageHistoryStore, SqlUsageHistoryStore>();
         services.AddSingleton<IScimStore, SqlScimStore>();
         services.AddSingleton<IIdentityStore, SqlIdentityStore>();
         services.AddSingleton<ISamlStore, SqlSamlStore>();

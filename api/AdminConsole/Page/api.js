@@ -90,4 +90,13 @@ window.Taskee = window.Taskee || {};
 
   Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, action, path };
   Taskee.pages = Taskee.pages || {};
+
+  /** A table of named figures: each row a header cell (the text of key) and its value. */
+  Taskee.api.facts = (table, rows) => fill(table, rows, (row, [key, value]) => {
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = Taskee.t(key);
+    row.appendChild(th);
+    cell(row, value);
+  });
 })();

@@ -101,6 +101,8 @@ window.Taskee = window.Taskee || {};
     document.documentElement.lang = language;
     for (const element of document.querySelectorAll('[data-i18n]')) element.textContent = Taskee.t(element.dataset.i18n);
   };
+  /** Pages in files of their own bring their texts: { en: {...}, nl: {...} }. */
+  Taskee.addTexts = (more) => { for (const l of Object.keys(texts)) Object.assign(texts[l], more[l]); };
   Taskee.switchLanguage = () => {
     language = language === 'nl' ? 'en' : 'nl';
     localStorage.setItem('taskee.console.language', language);

@@ -2,9 +2,8 @@
 // and the page shown for the address's #fragment. Pages register themselves in Taskee.pages.
 (() => {
   const { api } = Taskee;
-  const order = ['overview', 'settings', 'members', 'keys', 'audit', 'organisations', 'flags'];
-  // The organisation admin's pages of issue 16's second slice, after Members.
-  order.splice(order.indexOf('members') + 1, 0, 'roles', 'sso', 'webhooks');
+  const order = ['overview', 'settings', 'members', 'roles', 'sso', 'webhooks', 'keys', 'audit', 'usage', 'sla', 'billing',
+    'organisations', 'flags', 'plans', 'leads'];
   // Modules this console offers only when the organisation's plan includes them; otherwise the menu names the plans that do.
   const gated = [['sso', 'SSO'], ['api_access', 'Webhooks'], ['custom_roles', 'Custom roles'], ['audit_export', 'Audit export']];
   let me = null;
@@ -16,6 +15,7 @@
   const ctx = {
     can: (permission) => !!me && me.permissions.includes(permission),
     orgId: () => (me && me.orgId) || openedOrg,
+    ownOrg: () => !!(me && me.orgId),
     open: (orgId) => { openedOrg = orgId; buildMenu(); },
     hasFeature: (feature) => !!(features[feature] && features[feature].enabled),
     plansWith: (feature) => plans.filter((p) => !p.custom && p.features.includes(feature)).map((p) => p.id).join(', ') || '–',
@@ -35,7 +35,8 @@
     const page = Taskee.pages[name];
     return (!page.permission || ctx.can(page.permission)) && (!page.orgScoped || !!ctx.orgId())
       // A plan feature the caller's own organisation lacks: the menu names the plans instead (platform staff see the page, which says so).
-      && (!page.feature || !me.orgId || ctx.hasFeature(page.feature));
+      && (!page.feature || !me.orgId || ctx.hasFeature(page.feature))
+      && (!page.gate || page.gate(ctx));
   }
 
   function buildMenu() {
@@ -56,6 +57,13 @@
         const li = document.createElement('li');
         li.className = 'locked';
         li.textContent = Taskee.t('menu.locked', label, ctx.plansWith(feature));
+        items.appendChild(li);
+      }
+      // Pages gated by something other than one plan feature say themselves what would offer them.
+      for (const name of order.filter((n) => Taskee.pages[n].gate && !Taskee.pages[n].gate(ctx) && ctx.can(Taskee.pages[n].permission))) {
+        const li = document.createElement('li');
+        li.className = 'locked';
+        li.textContent = Taskee.pages[name].locked();
         items.appendChild(li);
       }
     }

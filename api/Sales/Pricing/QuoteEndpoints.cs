@@ -31,6 +31,9 @@ public sealed record QuoteResponse(string Id, string Number, long Version, strin
         q.Status, q.DecidedAt, q.OrganisationId);
 }
 
+/// <summary>A page of quotes, newest first; <c>next</c> is the <c>before</c> of the following page.</summary>
+public sealed record QuoteList(IReadOnlyList<QuoteResponse> Items, string? Next);
+
 /// <summary>Saved quotes for leads (platform roles): numbered, a new version per new quote of the lead, with the exact price book version used.</summary>
 public static class QuoteEndpoints
 {
@@ -42,6 +45,22 @@ public static class QuoteEndpoints
         group.MapPost("/", CreateAsync).RequireAuthorization(Permissions.LeadsWrite).ProducesValidationProblem()
             .WithMetadata(new IdempotentMutationAttribute()).WithName("CreateQuote");
         group.MapGet("/{quoteId}", GetAsync).RequireAuthorization(Permissions.LeadsRead).WithName("GetQuote");
+        group.MapGet("/", ListAsync).RequireAuthorization(Permissions.LeadsRead).WithName("ListQuotes");
+    }
+
+    public const int MaxPageSize = 200;
+
+    /// <param name="leadId">Only this lead's quotes.</param>
+    /// <param name="status"><c>open</c>, <c>won</c> or <c>lost</c>.</param>
+    /// <param name="before">The <c>next</c> of the previous page.</param>
+    public static async Task<Results<Ok<QuoteList>, ValidationProblem>> ListAsync(
+        IQuoteStore quotes, CancellationToken ct, string? leadId = null, string? status = null, string? before = null, int limit = 50)
+    {
+        if (status is not (null or QuoteRecord.Open or QuoteRecord.Won or QuoteRecord.Lost))
+            return Problems.Validation("status", $"Unknown status '{status}'; use open, won or lost.");
+        if (limit is < 1 or > MaxPageSize) return Problems.Validation("limit", $"limit must be between 1 and {MaxPageSize}.");
+        var page = await quotes.ListAsync(leadId, status, before, limit, ct);
+        return TypedResults.Ok(new QuoteList(page.Select(QuoteResponse.From).ToList(), page.Count == limit ? page[^1].Id : null));
     }
 
     public static async Task<Results<Created<QuoteResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
