@@ -8,19 +8,21 @@
 #        database writes per 1,000 consumes.
 # Its last phase runs the cluster figures of tests/Taskee.Chaos (1 silo and 3 silos, change propagation).
 # Takes about 6 minutes on 2 cores (a minute more when it has to build).
-# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite]
+# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite | --http]
 #   --http-sqlite: only the HTTP figures on SQLite (about 2 minutes), to compare two builds of the API quickly.
+#   --http:        only the HTTP figures, on SQLite and then on PostgreSQL (about 4 minutes).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY=""
+SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY="" HTTP_ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --activations) ACTIVATIONS=$2; shift 2 ;;
-    --http-sqlite) HTTP_SQLITE_ONLY=1; shift ;;
-    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite]" >&2; exit 2 ;;
+    --http-sqlite) HTTP_SQLITE_ONLY=1 HTTP_ONLY=1; shift ;;
+    --http) HTTP_ONLY=1; shift ;;
+    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite | --http]" >&2; exit 2 ;;
   esac
 done
 
@@ -47,7 +49,7 @@ progress "Building (Release): the benchmarks and the silo; load average $(cut -d
 dotnet build tests/Taskee.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 dotnet build tests/Taskee.Chaos -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
-if [ -z "$HTTP_SQLITE_ONLY" ]; then
+if [ -z "$HTTP_ONLY" ]; then
 # ---- 1-2. BenchmarkDotNet ---------------------------------------------------------------------------
 pg_start || exit 1
 progress "BenchmarkDotNet: decision vs naive PostgreSQL UPDATE; grain calls vs an empty grain (about 2 minutes)"
@@ -189,6 +191,7 @@ pg_start || exit 1
 http_figures SQLite --Storage:ConnectionString="Data Source=$WORK/http.db"
 [ -z "$HTTP_SQLITE_ONLY" ] || { progress "Done (HTTP on SQLite only)"; exit 0; }
 http_figures PostgreSQL --Storage:Provider=postgres --Storage:ConnectionString="$PG_CONNECTION"
+[ -z "$HTTP_ONLY" ] || { progress "Done (HTTP only)"; exit 0; }
 progress "Cluster: silo processes on PostgreSQL, 1 against 3, change propagation (about 2 minutes)"
 TASKEE_CHAOS_PG="$PG_CONNECTION" dotnet run -c Release --no-build --project tests/Taskee.Chaos -- --measure "$SECONDS_PER_RUN" || exit 1
 progress "Done"
