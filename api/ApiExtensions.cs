@@ -44,8 +44,6 @@ namespace Taskee.Api;
 
 public static class ApiExtensions
 {
-    private const string BearerScheme = "Bearer";
-
     /// <summary>Services of the HTTP API: JSON rules, problem details, authentication, authorization, OpenAPI, health.</summary>
     public static IServiceCollection AddTaskeeApi(this IServiceCollection services)
     {
@@ -85,9 +83,12 @@ public static class ApiExtensions
         services.AddTaskeeIssuer();
         services.AddTaskeeOidc();
 
-        // One bearer scheme in front: "tk_..." is an API key, anything else a JWT for its issuer's scheme.
-        services.AddAuthentication(BearerScheme)
-            .AddPolicyScheme(BearerScheme, "API key, JWT, console session, Taskee session or ops session", o => o.ForwardDefaultSelector = context =>
+        // The API-key scheme is the default and passes everything that is not an API key on: cookies of the ops and
+        // console sessions and of Taskee's browser session, and JWTs to their issuer's scheme. The product API, called
+        // with keys thousands of times a second, so meets one authentication handler per request instead of a policy
+        // scheme's and then the key's (a handler forwarding to its own name handles the request itself).
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.ForwardDefaultSelector = context =>
                 OpsSession.UsesCookie(context) ? OpsSession.Scheme
                 : ConsoleSession.UsesCookie(context) ? ConsoleSession.Scheme
                 : SessionCookies.UsesCookie(context) ? TaskeeTokenScheme.CookieScheme
@@ -97,7 +98,6 @@ public static class ApiExtensions
                     : ApiKeyAuthenticationHandler.SchemeName)
             .AddOpsSession()
             .AddConsoleSession()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddJwtBearer(IssuerRegistry.PlatformScheme)
             .AddTaskeeTokens();
         services.AddAuthorization();
@@ -147,8 +147,8 @@ public static class ApiExtensions
         app.UseMiddleware<CsrfMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<RateLimitMiddleware>();
         app.UseRateLimiter();
-        app.UseMiddleware<RateLimitHeadersMiddleware>();
         app.UseMiddleware<IdempotencyMiddleware>();
         return app;
     }

@@ -8,22 +8,24 @@
 #        database writes per 1,000 consumes.
 # Its last phase runs the cluster figures of tests/Taskee.Chaos (1 silo and 3 silos, change propagation).
 # Takes about 6 minutes on 2 cores (a minute more when it has to build).
-# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite] [--import [ROWS]]
+# Usage: tests/benchmarks.sh [--seconds 6] [--rounds 3] [--activations 20000] [--http-sqlite | --http] [--import [ROWS]]
 #   --http-sqlite: only the HTTP figures on SQLite (about 2 minutes), to compare two builds of the API quickly.
+#   --http:        only the HTTP figures, on SQLite and then on PostgreSQL (about 4 minutes).
 #   --import: only the customer import (issue 15 §5) on SQLite: the command with Import:Parallelism=1 (the baseline)
 #        and =8 on ROWS/10 rows each, then POST /v1/imports of ROWS rows (default 100000) timed to completion.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY="" IMPORT_ROWS=""
+SECONDS_PER_RUN=6 ROUNDS=3 ACTIVATIONS=20000 HTTP_SQLITE_ONLY="" HTTP_ONLY="" IMPORT_ROWS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_RUN=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --activations) ACTIVATIONS=$2; shift 2 ;;
-    --http-sqlite) HTTP_SQLITE_ONLY=1; shift ;;
+    --http-sqlite) HTTP_SQLITE_ONLY=1 HTTP_ONLY=1; shift ;;
+    --http) HTTP_ONLY=1; shift ;;
     --import) if [[ "${2:-}" =~ ^[0-9]+$ ]]; then IMPORT_ROWS=$2; shift 2; else IMPORT_ROWS=100000; shift; fi ;;
-    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite] [--import [ROWS]]" >&2; exit 2 ;;
+    *) echo "usage: tests/benchmarks.sh [--seconds N] [--rounds N] [--activations N] [--http-sqlite | --http] [--import [ROWS]]" >&2; exit 2 ;;
   esac
 done
 
@@ -57,7 +59,7 @@ progress "Building (Release): the benchmarks and the silo; load average $(cut -d
 dotnet build tests/Taskee.Benchmarks -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 dotnet build tests/Taskee.Chaos -c Release -nologo -v quiet -clp:ErrorsOnly || exit 1
 
-if [ -z "$HTTP_SQLITE_ONLY" ]; then
+if [ -z "$HTTP_ONLY" ]; then
 # ---- 1-2. BenchmarkDotNet ---------------------------------------------------------------------------
 pg_start || exit 1
 progress "BenchmarkDotNet: decision vs naive PostgreSQL UPDATE; grain calls vs an empty grain (about 2 minutes)"
@@ -199,6 +201,7 @@ pg_start || exit 1
 http_figures SQLite --Storage:ConnectionString="Data Source=$WORK/http.db"
 [ -z "$HTTP_SQLITE_ONLY" ] || { progress "Done (HTTP on SQLite only)"; exit 0; }
 http_figures PostgreSQL --Storage:Provider=postgres --Storage:ConnectionString="$PG_CONNECTION"
+[ -z "$HTTP_ONLY" ] || { progress "Done (HTTP only)"; exit 0; }
 progress "Cluster: silo processes on PostgreSQL, 1 against 3, change propagation (about 2 minutes)"
 TASKEE_CHAOS_PG="$PG_CONNECTION" dotnet run -c Release --no-build --project tests/Taskee.Chaos -- --measure "$SECONDS_PER_RUN" || exit 1
 progress "Done"

@@ -52,5 +52,7 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName) =>
         await base.GetPolicyAsync(policyName)
         ?? _permissionPolicies.GetOrAdd(policyName, name =>
-            new AuthorizationPolicyBuilder().RequireAuthenticatedUser().AddRequirements(new PermissionRequirement(name)).Build());
+            // No separate authenticated-user requirement: the permission handler succeeds only for a caller, and an
+            // anonymous request that fails is challenged (401) either way.
+            new AuthorizationPolicyBuilder().AddRequirements(new PermissionRequirement(name)).Build());
 }

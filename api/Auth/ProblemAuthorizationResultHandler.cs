@@ -11,7 +11,11 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
-    public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
+    // A request that passes goes straight on (not async: no state machine of its own on every request).
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result) =>
+        result.Challenged || result.Forbidden ? RefuseAsync(context, result) : _default.HandleAsync(next, context, policy, result);
+
+    private static async Task RefuseAsync(HttpContext context, PolicyAuthorizationResult result)
     {
         if (result.Challenged)
         {
@@ -21,21 +25,15 @@ public sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddleware
             return;
         }
 
-        if (result.Forbidden)
+        var reasons = result.AuthorizationFailure?.FailureReasons ?? [];
+        if (reasons.OfType<OtherTenantReason>().Any())
         {
-            var reasons = result.AuthorizationFailure?.FailureReasons ?? [];
-            if (reasons.OfType<OtherTenantReason>().Any())
-            {
-                await Problems.Write(context, StatusCodes.Status404NotFound, "Not Found",
-                    Problems.OrganisationNotFound(context.GetRouteValue("orgId")?.ToString() ?? "").ProblemDetails.Detail!);
-                return;
-            }
-            var missing = reasons.OfType<MissingPermissionReason>().FirstOrDefault()?.Permission;
-            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
-                missing is null ? "This caller may not do this." : $"This caller lacks the permission '{missing}'; use a key whose scopes grant it.");
+            await Problems.Write(context, StatusCodes.Status404NotFound, "Not Found",
+                Problems.OrganisationNotFound(context.GetRouteValue("orgId")?.ToString() ?? "").ProblemDetails.Detail!);
             return;
         }
-
-        await _default.HandleAsync(next, context, policy, result);
+        var missing = reasons.OfType<MissingPermissionReason>().FirstOrDefault()?.Permission;
+        await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+            missing is null ? "This caller may not do this." : $"This caller lacks the permission '{missing}'; use a key whose scopes grant it.");
     }
 }

@@ -50,22 +50,10 @@ public static class RateLimits
                 "RateLimits: every plan's AdminPerSecond and UsagePerSecond must be positive, and OrganisationMultiplier at least 1.")
             .ValidateOnStart();
 
-        // The limiter's options are configured from the container, so partitioning reads settings and plans directly
-        // instead of resolving them from the request's services twice per request.
+        // The per-key and per-organisation buckets are RateLimitMiddleware's; the framework's limiter serves the
+        // named policies of single endpoints (the public intake form, the quote calculator).
         services.AddSingleton<RateLimitBuckets>();
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<RateLimitBuckets>((limiter, buckets) =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(buckets.PerKey, buckets.PerOrganisation);
-            limiter.OnRejected = async (rejected, ct) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                buckets.WriteHeaders(rejected.HttpContext, retryAfter);
-                await Problems.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too Many Requests",
-                    $"The rate limit of this key or organisation is reached; retry after {retryAfter} s. Higher plans have higher limits.");
-            };
-        });
         return services;
     }
 

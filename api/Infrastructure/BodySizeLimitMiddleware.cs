@@ -17,22 +17,20 @@ public sealed record BodySizeLimit(long Bytes) : IRequestSizeLimitMetadata
 /// </summary>
 public sealed class BodySizeLimitMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async: a request that passes costs no state machine of its own.
+    public Task InvokeAsync(HttpContext context)
     {
         var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? options.Value.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
-        {
-            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
+            return Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
                 $"The request body is {context.Request.ContentLength} bytes; the limit is {limit} bytes. Split the request.");
-            return;
-        }
 
         // Only a request that can carry a body without announcing its length (chunked) needs counting while read;
         // a GET without a body passes untouched.
         if (context.Request.ContentLength is null && context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody != false)
             context.Request.Body = new LengthLimitedStream(context.Request.Body, limit);
 
-        await next(context);
+        return next(context);
     }
 
     private sealed class LengthLimitedStream(Stream inner, long limit) : Stream

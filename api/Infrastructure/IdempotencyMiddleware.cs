@@ -22,16 +22,18 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IIdempotencyStor
     // A claim whose node died before storing the response is taken over after this long.
     private static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(1);
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async for requests it does not handle (every product API call): they cost no state machine of their own.
+    public Task InvokeAsync(HttpContext context)
     {
         var key = context.Request.Headers[HeaderName].ToString();
         if (key.Length == 0 || context.GetEndpoint()?.Metadata.GetMetadata<IdempotentMutationAttribute>() is null
             || Caller.From(context.User) is not { } caller)
-        {
-            await next(context);
-            return;
-        }
+            return next(context);
+        return HandleAsync(context, key, caller);
+    }
 
+    private async Task HandleAsync(HttpContext context, string key, Caller caller)
+    {
         if (key.Length > 255 || key.Any(c => c < 0x21 || c > 0x7E))
         {
             await Problems.Write(context, StatusCodes.Status400BadRequest, "Bad Request",

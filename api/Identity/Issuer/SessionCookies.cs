@@ -76,7 +76,8 @@ public static class SessionCookies
 /// </summary>
 public sealed class CsrfMiddleware(RequestDelegate next)
 {
-    public async Task InvokeAsync(HttpContext context)
+    // Not async: a request that passes costs no state machine of its own.
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.Request;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
@@ -85,11 +86,8 @@ public sealed class CsrfMiddleware(RequestDelegate next)
             && (request.Cookies.ContainsKey(SessionCookies.Session) || request.Cookies.ContainsKey(SessionCookies.Refresh)
                 || request.Cookies.ContainsKey(ConsoleSession.CookieName))
             && !SessionCookies.CsrfMatches(context))
-        {
-            await Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
+            return Problems.Write(context, StatusCodes.Status403Forbidden, "Forbidden",
                 $"A request authenticated by a Taskee session cookie must send the value of the '{SessionCookies.Csrf}' cookie in the '{SessionCookies.CsrfHeader}' header.");
-            return;
-        }
-        await next(context);
+        return next(context);
     }
 }
