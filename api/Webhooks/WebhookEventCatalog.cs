@@ -31,6 +31,8 @@ public static class WebhookEventCatalog
             "plan.created", "plan.updated", "org.deleted", "flag.created", "flag.updated", "flag.killed", "auth.jwks.stale", "auth.key.expiring",
             // Sales: prospects and their quotes are the platform's, not an organisation's.
             "lead.created", "lead.updated", "lead.crm.linked", "pricebook.versioned", "quote.created", "quote.won", "quote.lost",
+            // Customer imports (POST /v1/imports) are platform jobs; each imported row's own events are the organisation's.
+            "import.queued", "import.completed", "import.failed",
         ];
 
     private const string Org = "acme";
