@@ -16,4 +16,10 @@ internal static partial class ConsoleLog
 
     [LoggerMessage(EventId = 7043, Level = LogLevel.Warning, Message = "Console session refused: an unsafe request carried a CSRF token that is not the session's")]
     public static partial void CsrfNotBound(ILogger logger);
+
+    [LoggerMessage(EventId = 7058, Level = LogLevel.Information, Message = "Console session opened over the SSO session of {Subject} (organisation {OrgId})")]
+    public static partial void SsoSessionOpened(ILogger logger, string subject, string orgId);
+
+    [LoggerMessage(EventId = 7059, Level = LogLevel.Debug, Message = "Console SSO session kept: its access token no longer authenticates ({Reason}); the page renews it")]
+    public static partial void SsoTokenRefused(ILogger logger, string reason);
 }

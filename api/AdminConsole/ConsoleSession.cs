@@ -22,6 +22,9 @@ public static class ConsoleSession
     internal const string CredentialItem = "credential";
     internal const string CsrfItem = "csrf";
 
+    /// <summary>Ticket item of a session opened over an SSO sign-in: its credential is the issuer's session cookie, renewed by the page.</summary>
+    internal const string SsoItem = "sso";
+
     /// <summary>The cookie authenticates API and console requests that carry no Authorization header.</summary>
     public static bool UsesCookie(HttpContext context) =>
         context.Request.Headers.Authorization.Count == 0 && context.Request.Cookies.ContainsKey(CookieName)

@@ -20,7 +20,9 @@ public sealed class ConsoleSessionEvents(ILogger<ConsoleSessionEvents> logger) :
     public override async Task ValidatePrincipal(CookieValidatePrincipalContext context)
     {
         var http = context.HttpContext;
-        if (!context.Properties.Items.TryGetValue(ConsoleSession.CredentialItem, out var credential) || string.IsNullOrEmpty(credential))
+        var sso = context.Properties.Items.ContainsKey(ConsoleSession.SsoItem);
+        context.Properties.Items.TryGetValue(ConsoleSession.CredentialItem, out var credential);
+        if (!sso && string.IsNullOrEmpty(credential))
         {
             context.RejectPrincipal();
             return;
@@ -34,12 +36,34 @@ public sealed class ConsoleSessionEvents(ILogger<ConsoleSessionEvents> logger) :
             return;
         }
 
-        var result = await AuthenticateCredentialAsync(http, credential);
+        if (sso)
+        {
+            await ValidateSsoAsync(context);
+            return;
+        }
+        var result = await AuthenticateCredentialAsync(http, credential!);
         if (result.Principal is null)
         {
             ConsoleLog.CredentialRefused(logger, result.Failure?.Message ?? "no result");
             context.RejectPrincipal();
             await http.SignOutAsync(ConsoleSession.Scheme);
+            return;
+        }
+        context.ReplacePrincipal(result.Principal);
+    }
+
+    /// <summary>
+    /// An SSO session is judged by the issuer's session cookie. When its access token has ended the request is refused
+    /// (401) but the ticket stays: the page renews the token at <c>POST /v1/auth/token</c> and retries, within the
+    /// ticket's idle window; a ticket unused for <c>Console:IdleTimeout</c> has expired and no renewal brings it back.
+    /// </summary>
+    private async Task ValidateSsoAsync(CookieValidatePrincipalContext context)
+    {
+        var result = await context.HttpContext.AuthenticateAsync(TaskeeTokenScheme.CookieScheme);
+        if (result.Principal is null)
+        {
+            ConsoleLog.SsoTokenRefused(logger, result.Failure?.Message ?? "no session cookie");
+            context.RejectPrincipal();
             return;
         }
         context.ReplacePrincipal(result.Principal);

@@ -15,11 +15,39 @@ window.Taskee = window.Taskee || {};
     }
   }
 
-  async function send(method, path, body, headers) {
+  // A session opened by SSO renews its access token when a request is refused for it: once, then the request is
+  // sent again. The tab remembers that its session came from SSO (an API key or pasted token is never renewed).
+  const sso = {
+    get on() { return sessionStorage.getItem('taskee.sso') === '1'; },
+    set(on) { if (on) sessionStorage.setItem('taskee.sso', '1'); else sessionStorage.removeItem('taskee.sso'); },
+  };
+  let renewing = null;
+
+  function renew() {
+    const run = async () => (await fetch('/v1/auth/token', {
+      method: 'POST', credentials: 'same-origin', body: 'grant_type=refresh_token',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/x-www-form-urlencoded', 'X-CSRF-Token': csrf() },
+    })).ok;
+    // A refresh token is used once: requests of this tab share one renewal, and tabs of the browser take turns
+    // (each then sends the refresh cookie the one before it left), so none presents a used token.
+    renewing = renewing || (navigator.locks ? navigator.locks.request('taskee-renew', run) : run()).finally(() => { renewing = null; });
+    return renewing;
+  }
+
+  async function send(method, path, body, headers, renewed) {
     const all = Object.assign({ Accept: 'application/json' }, headers || {});
     if (method !== 'GET') all['X-CSRF-Token'] = csrf();
     if (body !== undefined) all['Content-Type'] = 'application/json';
     const response = await fetch(path, { method, headers: all, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+    if (response.status === 401 && sso.on) {
+      // Refused before the request was handled, so sending it again is safe; still refused after a renewal, the
+      // session has ended (idle for Console:IdleTimeout, or signed out elsewhere).
+      if (!renewed && await renew()) return send(method, path, body, headers, true);
+      if (Taskee.api.ended) {
+        await Taskee.api.ended();
+        throw Object.assign(new ApiError(401, null), { ended: true });
+      }
+    }
     const type = response.headers.get('Content-Type') || '';
     const data = response.status !== 204 && type.includes('json') ? await response.json() : null;
     if (!response.ok) throw new ApiError(response.status, data);
@@ -28,6 +56,7 @@ window.Taskee = window.Taskee || {};
 
   /** Every page: a failed call says so in the status line, in the person's language, never silently. */
   function report(error) {
+    if (error.ended) return; // the sign-in form already says the session has ended
     const message = document.getElementById('message');
     message.className = 'error';
     message.textContent = error instanceof ApiError && error.status === 403 ? Taskee.t('forbidden') + ' ' + error.message : Taskee.t('failed', error.message);
@@ -88,7 +117,7 @@ window.Taskee = window.Taskee || {};
 
   const path = (...parts) => '/v1/' + parts.map(encodeURIComponent).join('/');
 
-  Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, action, path };
+  Taskee.api = { get: async (p) => (await send('GET', p)).data, send, ApiError, report, say, fill, cell, button, action, path, sso };
   Taskee.pages = Taskee.pages || {};
 
   /** A table of named figures: each row a header cell (the text of key) and its value. */

@@ -88,7 +88,11 @@
     Taskee.applyLanguage();
     try {
       // Without the CSRF cookie there is no session to ask about (and no 401 to log).
-      me = document.cookie.includes('taskee_csrf=') ? await api.get('/v1/me') : null;
+      if (document.cookie.includes('taskee_csrf=')) {
+        // Opens the console session over an SSO sign-in (so its idle timeout applies); a session already open says what it is.
+        api.sso.set((await api.send('POST', '/console/session')).data.sso);
+        me = await api.get('/v1/me');
+      } else me = null;
     } catch (error) {
       if (!(error instanceof api.ApiError) || error.status !== 401) api.report(error);
       me = null;
@@ -127,12 +131,24 @@
     location.assign('/' + protocol + '/' + org + '/login?returnTo=' + encodeURIComponent('/console'));
   });
 
-  document.getElementById('signout').addEventListener('click', async () => {
+  async function signOut() {
+    api.sso.set(false);
     try { await api.send('DELETE', '/console/session'); } catch (error) { api.report(error); }
     me = null;
     openedOrg = null;
+  }
+
+  document.getElementById('signout').addEventListener('click', async () => {
+    await signOut();
     await start();
   });
+
+  // An SSO session that renewal cannot bring back: sign out (which also revokes its refresh token) and ask for sign-in.
+  api.ended = async () => {
+    await signOut();
+    await start();
+    api.say(Taskee.t('signin.ended'));
+  };
 
   document.getElementById('language').addEventListener('click', () => {
     Taskee.switchLanguage();

@@ -37,6 +37,10 @@ public static class SessionCookies
         http.Response.Cookies.Append(Refresh, tokens.RefreshToken, Options(secure, httpOnly: true, RefreshPath, options.RefreshTokenLifetime));
         var csrf = keepCsrf && http.Request.Cookies[Csrf] is { Length: >= 32 } existing ? existing : Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         http.Response.Cookies.Append(Csrf, csrf, Options(secure, httpOnly: false, "/", options.RefreshTokenLifetime));
+        // A new sign-in ends the console session the browser may still hold (bound to the CSRF value just replaced);
+        // the console opens one for the new session.
+        if (!keepCsrf && http.Request.Cookies.ContainsKey(ConsoleSession.CookieName))
+            http.Response.Cookies.Delete(ConsoleSession.CookieName, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = secure });
     }
 
     public static void Clear(HttpContext http, IssuerOptions options)

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Playwright;
 using Taskee.Tests.Identity.Saml;
 using Taskee.Tests.Infrastructure;
@@ -148,6 +149,86 @@ public sealed class ConsoleAdminPagesBrowserTests
         await Assertions.Expect(small.Locator("#roles-locked")).ToContainTextAsync("enterprise");
         await Assertions.Expect(small.Locator("#role-form")).ToBeHiddenAsync();
         Assert.Empty(smallErrors);
+    }
+
+    [Fact]
+    public async Task An_owner_maps_groups_to_roles_names_the_claims_and_deletes_the_saml_settings()
+    {
+        await using var run = await ConsoleRun.StartAsync("enterprise");
+        var (browser, baseAddress, admin, orgId) = (run.Browser, run.BaseAddress, run.Admin, run.OrgId);
+        using var idp = new TestSamlIdp("https://idp.zorgnoord.example/saml");
+        var (owner, errors) = await OpenAsync(browser, baseAddress);
+        await SignInAsync(owner, await admin.CreateKeyAsync(orgId, "owner"));
+
+        // SAML: attribute names and a group map; a line that is not "group = role" is refused by the page, nothing saved.
+        await OpenPageAsync(owner, "sso");
+        await owner.FillAsync("#saml-idp-entity", idp.EntityId);
+        await owner.FillAsync("#saml-idp-sso", "https://idp.zorgnoord.example/saml/sso");
+        await owner.FillAsync("#saml-certificate", idp.CertificatePem);
+        await owner.FillAsync("#saml-email-attribute", "mail");
+        await owner.FillAsync("#saml-roles-attribute", "groups");
+        await owner.FillAsync("#saml-group-roles", "Taskee Admins = admin\nno role here");
+        await owner.ClickAsync("#saml-submit");
+        await Assertions.Expect(owner.Locator("#message")).ToContainTextAsync("Regel 2 is geen");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/v1/organisations/{orgId}/sso/saml")).StatusCode);
+        await owner.FillAsync("#saml-group-roles", "Taskee Admins = admin\nZorg = Planners = auditor");
+        await owner.ClickAsync("#saml-submit");
+        await Assertions.Expect(owner.Locator("#message")).ToContainTextAsync("SAML-instellingen opgeslagen");
+        var saml = await admin.GetJsonAsync($"/v1/organisations/{orgId}/sso/saml");
+        Assert.Equal("mail", saml["emailAttribute"]!.GetValue<string>());
+        Assert.Equal("groups", saml["rolesAttribute"]!.GetValue<string>());
+        Assert.Equal("admin", saml["groupRoles"]!["Taskee Admins"]!.GetValue<string>());
+        Assert.Equal("auditor", saml["groupRoles"]!["Zorg = Planners"]!.GetValue<string>());
+        await AssertAuditShowsAsync(owner, "sso.saml.configured");
+
+        // OIDC: claim names and a group map, read back into the form.
+        await OpenPageAsync(owner, "sso");
+        await Assertions.Expect(owner.Locator("#saml-group-roles")).ToHaveValueAsync("Taskee Admins = admin\nZorg = Planners = auditor");
+        await owner.FillAsync("#oidc-issuer", "https://login.zorgnoord.example/tenant");
+        await owner.FillAsync("#oidc-audience", "taskee");
+        await owner.FillAsync("#oidc-client", "taskee-web");
+        await owner.FillAsync("#oidc-roles-claim", "taskee_roles");
+        await owner.FillAsync("#oidc-groups-claim", "grp");
+        await owner.FillAsync("#oidc-group-roles", "Ops = billing");
+        await owner.ClickAsync("#oidc-submit");
+        await Assertions.Expect(owner.Locator("#message")).ToContainTextAsync("OpenID Connect-instellingen opgeslagen");
+        var oidc = await admin.GetJsonAsync($"/v1/organisations/{orgId}/sso");
+        Assert.Equal("taskee_roles", oidc["rolesClaim"]!.GetValue<string>());
+        Assert.Equal("grp", oidc["groupsClaim"]!.GetValue<string>());
+        Assert.Equal("billing", oidc["groupRoles"]!["Ops"]!.GetValue<string>());
+        await AssertAuditShowsAsync(owner, "sso.configured");
+
+        // SCIM group roles.
+        await OpenPageAsync(owner, "sso");
+        await owner.FillAsync("#scim-group-roles", "Support = member");
+        await owner.ClickAsync("#scim-roles-submit");
+        await Assertions.Expect(owner.Locator("#message")).ToContainTextAsync("SCIM-groepsrollen opgeslagen");
+        Assert.Equal("member", (await admin.GetJsonAsync($"/v1/organisations/{orgId}/scim/group-roles"))["Support"]!.GetValue<string>());
+        await AssertAccessibleAsync(owner);
+        await Screenshot(owner, "sso-maps");
+        await AssertAuditShowsAsync(owner, "scim.group_roles.updated");
+
+        // Deleting SAML asks once more; then the settings are gone and the audit says so.
+        await OpenPageAsync(owner, "sso");
+        await owner.ClickAsync("#saml-delete");
+        await Assertions.Expect(owner.Locator("#saml-delete-confirm")).ToBeFocusedAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/v1/organisations/{orgId}/sso/saml")).StatusCode);
+        await owner.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(owner.Locator("#message")).ToContainTextAsync("SAML-instellingen verwijderd");
+        await Assertions.Expect(owner.Locator("#saml-sp-later")).ToBeVisibleAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/v1/organisations/{orgId}/sso/saml")).StatusCode);
+        await AssertAuditShowsAsync(owner, "sso.saml.removed");
+        // Settings not yet made are a 404 of the API, which the browser logs itself; the page logs nothing.
+        Assert.All(errors, e => Assert.Contains("404", e));
+
+        // An admin reads the maps but may not change them (sso:write is the owner's): no save, no delete.
+        var (reader, readerErrors) = await OpenAsync(browser, baseAddress);
+        await SignInAsync(reader, await admin.CreateKeyAsync(orgId, "admin"));
+        await OpenPageAsync(reader, "sso");
+        await Assertions.Expect(reader.Locator("#oidc-group-roles")).ToHaveValueAsync("Ops = billing");
+        await Assertions.Expect(reader.Locator("#scim-roles-submit")).ToBeHiddenAsync();
+        await Assertions.Expect(reader.Locator("#saml-delete")).ToBeHiddenAsync();
+        Assert.All(readerErrors, e => Assert.Contains("404", e));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Taskee.Tests.Infrastructure;
 
@@ -115,6 +116,30 @@ public sealed class ConsoleSessionTests
         signOut.Headers.Add("X-CSRF-Token", csrf);
         Assert.Equal(HttpStatusCode.NoContent, (await second.SendAsync(signOut)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await second.GetAsync("/v1/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Opening_a_session_without_credential_needs_an_sso_session_or_says_what_is_open()
+    {
+        await using var database = await TestDatabase.CreateAsync();
+        await using var node = await new TaskeeNode(database).StartAsync();
+        var admin = node.Admin();
+        var org = TestApi.NewOrgId("open");
+        await admin.CreateOrganisationAsync(org);
+
+        // Nothing to open over: no SSO session, no console session.
+        var bare = await Browser(node).PostAsync("/console/session", null);
+        var problem = await bare.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("sign in with SSO first", problem["detail"]!.GetValue<string>());
+
+        // A key's console session is open already: it says it is not an SSO one (so the page never renews it).
+        var (browser, csrf, _) = await SignInAsync(node, await admin.CreateKeyAsync(org, "member"));
+        var again = new HttpRequestMessage(HttpMethod.Post, "/console/session");
+        again.Headers.Add("X-CSRF-Token", csrf);
+        var open = await browser.SendAsync(again);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.False((await open.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["sso"]!.GetValue<bool>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.PostAsync("/console/session", null)).StatusCode); // CSRF applies
     }
 
     [Fact]
